@@ -1,0 +1,57 @@
+/** The supervision policy of one server: the defaults of ARCHITECTURE.md, overlaid by config. */
+export type ProtocolMode = 'auto' | '2026-07-28' | 'legacy';
+
+export interface Policy {
+  health: {
+    intervalMs: number;
+    timeoutMs: number;
+    failureThreshold: number;
+    cpuPercent: number;
+    memoryBytes: number;
+  };
+  restart: {
+    maxRestarts: number;
+    windowMs: number;
+    backoffMs: number;
+    maxBackoffMs: number;
+    /** Fraction of each backoff delay added or removed at random, so crashed siblings do not restart in lockstep. */
+    jitter: number;
+    resetAfterMs: number;
+  };
+  start: { timeoutMs: number };
+  stop: { graceMs: number; killTimeoutMs: number };
+  protocol: ProtocolMode;
+}
+
+export const DEFAULT_POLICY: Policy = {
+  health: { intervalMs: 10_000, timeoutMs: 5_000, failureThreshold: 3, cpuPercent: 90, memoryBytes: 1024 ** 3 },
+  restart: {
+    maxRestarts: 3,
+    windowMs: 300_000,
+    backoffMs: 1_000,
+    maxBackoffMs: 30_000,
+    jitter: 0.2,
+    resetAfterMs: 120_000,
+  },
+  start: { timeoutMs: 30_000 },
+  stop: { graceMs: 2_000, killTimeoutMs: 5_000 },
+  protocol: 'auto',
+};
+
+export type PolicyOverride = {
+  [K in keyof Policy]?: Policy[K] extends object ? Partial<Policy[K]> : Policy[K];
+};
+
+/** Overlays each override section by section, later ones winning. */
+export function resolvePolicy(...overrides: (PolicyOverride | undefined)[]): Policy {
+  const policy: Policy = structuredClone(DEFAULT_POLICY);
+  for (const override of overrides) {
+    if (!override) continue;
+    Object.assign(policy.health, override.health);
+    Object.assign(policy.restart, override.restart);
+    Object.assign(policy.start, override.start);
+    Object.assign(policy.stop, override.stop);
+    if (override.protocol) policy.protocol = override.protocol;
+  }
+  return policy;
+}

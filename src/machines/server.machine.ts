@@ -1,0 +1,385 @@
+/**
+ * One MCP server's lifecycle. Declaration only: the process actor is a stub here and is provided by
+ * the composition root (`src/system.ts`) or by tests; every timing is a named delay read from the policy.
+ */
+import { and, assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { backoffDelay } from './backoff.js';
+import { describeExit, formatDuration, isConfigErrorExit } from './describe.js';
+import type {
+  AfterStop,
+  ProcessCommand,
+  ProcessReportEvent,
+  ServerContext,
+  ServerEvent,
+  ServerInput,
+  ServerSettledEvent,
+} from './server.types.js';
+
+export const serverMachine = setup({
+  types: {
+    context: {} as ServerContext,
+    events: {} as ServerEvent,
+    input: {} as ServerInput,
+  },
+  actors: {
+    process: fromCallback<ProcessCommand, ServerInput, ProcessReportEvent>(() => {
+      throw new Error('the process actor was not provided');
+    }),
+  },
+  delays: {
+    startTimeout: ({ context }) => context.policy.start.timeoutMs,
+    probeInterval: ({ context }) => context.policy.health.intervalMs,
+    probeTimeout: ({ context }) => context.policy.health.timeoutMs,
+    grace: ({ context }) => context.policy.stop.graceMs,
+    killTimeout: ({ context }) => context.policy.stop.killTimeoutMs,
+    backoff: ({ context }) => context.nextDelayMs,
+    restartWindow: ({ context }) => context.policy.restart.windowMs,
+    resetAfter: ({ context }) => context.policy.restart.resetAfterMs,
+  },
+  guards: {
+    fatalFailure: ({ context }) => context.failure?.fatal === true,
+    restartBudgetSpent: ({ context }) => context.windowRestarts >= context.policy.restart.maxRestarts,
+    currentProbe: ({ context, event }) => 'seq' in event && event.seq === context.probeSeq,
+    failureThresholdReached: ({ context }) =>
+      context.consecutiveFailures + 1 >= context.policy.health.failureThreshold,
+    currentWindow: ({ context, event }) =>
+      event.type === 'restart.expired' && event.generation === context.windowGeneration,
+    hasRestartsInWindow: ({ context }) => context.windowRestarts > 0,
+    afterStopIs: ({ context }, params: { value: AfterStop }) => context.afterStop === params.value,
+  },
+  actions: {
+    setReason: assign((_, params: { reason: string }) => ({ reason: params.reason })),
+    planStop: assign((_, params: { afterStop: AfterStop; reason: string }) => ({
+      afterStop: params.afterStop,
+      reason: params.reason,
+    })),
+    fail: assign((_, params: { reason: string; fatal?: boolean }) => ({
+      failure: { reason: params.reason, fatal: params.fatal ?? false },
+      lastError: params.reason,
+    })),
+    resetWindow: assign(({ context }) => ({ windowRestarts: 0, windowGeneration: context.windowGeneration + 1 })),
+    countRestart: enqueueActions(({ context, enqueue }) => {
+      const attempt = context.windowRestarts;
+      const delay = backoffDelay(attempt, context.policy.restart);
+      const max = context.policy.restart.maxRestarts;
+      enqueue.assign({
+        windowRestarts: attempt + 1,
+        restarts: context.restarts + 1,
+        nextDelayMs: delay,
+        reason: `${context.failure?.reason ?? 'failed'}; restart ${attempt + 1}/${max} ${delay === 0 ? 'now' : `in ${formatDuration(delay)}`}`,
+      });
+      // Each restart leaves the window once `windowMs` has passed; a reset bumps the generation.
+      enqueue.raise({ type: 'restart.expired', generation: context.windowGeneration }, { delay: 'restartWindow' });
+    }),
+    expireRestart: assign(({ context }) => ({ windowRestarts: Math.max(0, context.windowRestarts - 1) })),
+    recordSpawn: assign(({ event }) =>
+      event.type === 'process.spawned' ? { pid: event.pid, pgid: event.pgid, startedAt: event.startedAt } : {},
+    ),
+    recordExit: assign(({ event }) =>
+      event.type === 'process.exited' ? { lastExit: { code: event.code, signal: event.signal } } : {},
+    ),
+    clearProcess: assign({ pid: null, pgid: null, startedAt: null, consecutiveFailures: 0 }),
+    recordReady: assign(({ event }) => {
+      if (event.type !== 'mcp.ready') return {};
+      const { protocol, elapsedMs } = event;
+      const who = [protocol.serverInfo.name, protocol.serverInfo.version].filter(Boolean).join(' ');
+      return {
+        protocol,
+        failure: null,
+        reason: `ready in ${Math.round(elapsedMs)} ms (${who ? `${who}, ` : ''}MCP ${protocol.protocolVersion})`,
+      };
+    }),
+    recordNoise: assign(({ event }) => (event.type === 'process.noise' ? { noiseLines: event.total } : {})),
+    sendProbe: enqueueActions(({ context, enqueue }) => {
+      const seq = context.probeSeq + 1;
+      enqueue.assign({ probeSeq: seq });
+      enqueue.sendTo('process', { type: 'probe.check', seq } satisfies ProcessCommand);
+    }),
+    recordPing: assign(({ context, event }) => {
+      if (event.type !== 'probe.ok') return {};
+      const recovered = context.consecutiveFailures > 0;
+      return {
+        lastPingMs: event.latencyMs,
+        consecutiveFailures: 0,
+        ...(recovered && { reason: `${livenessCheckName(context)} answered in ${formatLatency(event.latencyMs)}` }),
+      };
+    }),
+    recordFailedCheck: assign(({ context }, params: { reason: string }) => {
+      const failures = context.consecutiveFailures + 1;
+      const counted = `${params.reason} (${failures}/${context.policy.health.failureThreshold})`;
+      return { consecutiveFailures: failures, lastError: params.reason, reason: counted };
+    }),
+    planRecovery: assign(({ context }) => ({
+      afterStop: 'recover' as const,
+      failure: { reason: context.reason, fatal: false },
+      reason: `${context.reason}: restarting`,
+    })),
+    closeStdin: sendTo('process', { type: 'process.closeStdin' } satisfies ProcessCommand),
+    signalGroup: sendTo('process', (_, params: { signal: NodeJS.Signals }) => ({
+      type: 'process.signal' as const,
+      signal: params.signal,
+    })),
+    reportSettled: enqueueActions(({ context, system, enqueue }) => {
+      const supervisor = system.get('supervisor');
+      const settled: ServerSettledEvent = { type: 'server.settled', name: context.spec.name };
+      if (supervisor) enqueue.sendTo(supervisor, settled);
+    }),
+  },
+}).createMachine({
+  id: 'server',
+  context: ({ input }) => ({
+    spec: input.spec,
+    policy: input.policy,
+    pid: null,
+    pgid: null,
+    startedAt: null,
+    restarts: 0,
+    windowRestarts: 0,
+    windowGeneration: 0,
+    nextDelayMs: 0,
+    lastExit: null,
+    lastError: null,
+    lastPingMs: null,
+    consecutiveFailures: 0,
+    probeSeq: 0,
+    protocol: null,
+    noiseLines: 0,
+    afterStop: 'stay-stopped',
+    failure: null,
+    reason: 'not started yet',
+  }),
+  initial: 'stopped',
+  on: {
+    'restart.expired': { guard: 'currentWindow', actions: 'expireRestart' },
+  },
+  states: {
+    stopped: {
+      entry: 'reportSettled',
+      on: {
+        'server.start': { target: 'active', actions: ['resetWindow', reason('start requested')] },
+        'server.restart': { target: 'active', actions: ['resetWindow', reason('restart requested')] },
+        'server.stop': { actions: 'reportSettled' },
+      },
+    },
+    active: {
+      invoke: {
+        id: 'process',
+        src: 'process',
+        input: ({ context }) => ({ spec: context.spec, policy: context.policy }),
+        onError: {
+          target: 'failing',
+          actions: { type: 'fail', params: ({ event }) => ({ reason: `process actor failed: ${String(event.error)}` }) },
+        },
+      },
+      exit: 'clearProcess',
+      initial: 'starting',
+      on: {
+        'process.spawned': { actions: 'recordSpawn' },
+        'process.noise': { actions: 'recordNoise' },
+        'process.failed': { target: 'failing', actions: { type: 'fail', params: ({ event }) => ({ reason: event.error }) } },
+        'process.exited': {
+          target: 'failing',
+          actions: ['recordExit', { type: 'fail', params: ({ event }) => exitFailure(event.code, event.signal) }],
+        },
+        'server.stop': {
+          target: '.stopping',
+          actions: { type: 'planStop', params: { afterStop: 'stay-stopped', reason: 'stop requested' } },
+        },
+        'server.restart': {
+          target: '.stopping',
+          actions: { type: 'planStop', params: { afterStop: 'start', reason: 'restart requested' } },
+        },
+      },
+      states: {
+        starting: {
+          on: {
+            'mcp.ready': { target: 'running', actions: 'recordReady' },
+            'mcp.failed': {
+              target: '#server.failing',
+              actions: { type: 'fail', params: ({ event }) => ({ reason: `MCP handshake failed: ${event.error}` }) },
+            },
+            'process.exited': {
+              target: '#server.failing',
+              actions: [
+                'recordExit',
+                {
+                  type: 'fail',
+                  params: ({ event }) => {
+                    const failure = exitFailure(event.code, event.signal);
+                    return { ...failure, reason: `${failure.reason} while starting` };
+                  },
+                },
+              ],
+            },
+          },
+          after: {
+            startTimeout: {
+              target: '#server.failing',
+              actions: {
+                type: 'fail',
+                params: ({ context }) => ({
+                  reason: `no answer to the MCP handshake within ${context.policy.start.timeoutMs} ms`,
+                }),
+              },
+            },
+          },
+        },
+        running: {
+          after: { resetAfter: { guard: 'hasRestartsInWindow', actions: 'resetWindow' } },
+          ...probeCycle(),
+        },
+        unhealthy: probeCycle(),
+        stopping: {
+          initial: 'closingStdin',
+          on: {
+            'server.stop': { actions: { type: 'planStop', params: { afterStop: 'stay-stopped', reason: 'stop requested' } } },
+            'server.restart': { actions: { type: 'planStop', params: { afterStop: 'start', reason: 'restart requested' } } },
+            'server.start': { actions: { type: 'planStop', params: { afterStop: 'start', reason: 'start requested' } } },
+            'process.exited': afterStop(({ event }) =>
+              event.type === 'process.exited' ? describeExit(event.code, event.signal) : 'exited',
+            ),
+            'process.failed': afterStop(({ event }) => (event.type === 'process.failed' ? event.error : 'failed')),
+          },
+          states: {
+            // Closing stdin is the MCP spec's polite shutdown; many servers ignore it, hence the deadlines.
+            closingStdin: {
+              entry: 'closeStdin',
+              after: { grace: 'terminating' },
+            },
+            terminating: {
+              entry: { type: 'signalGroup', params: { signal: 'SIGTERM' } },
+              after: { killTimeout: 'killing' },
+            },
+            killing: {
+              entry: { type: 'signalGroup', params: { signal: 'SIGKILL' } },
+              after: {
+                killTimeout: afterStop(
+                  ({ context }) => `still alive ${context.policy.stop.killTimeoutMs} ms after SIGKILL; abandoned`,
+                ),
+              },
+            },
+          },
+        },
+      },
+    },
+    // Transient: judges a failed start, a crash or a health restart, then leaves at once.
+    failing: {
+      always: [
+        {
+          guard: 'fatalFailure',
+          target: 'crashed',
+          actions: reason(({ context }) => `${context.failure?.reason}: not restarting`),
+        },
+        {
+          guard: 'restartBudgetSpent',
+          target: 'crashed',
+          actions: reason(
+            ({ context }) =>
+              `${context.failure?.reason}: gave up after ${context.windowRestarts} restarts within ${formatDuration(context.policy.restart.windowMs)}`,
+          ),
+        },
+        { target: 'backoff', actions: 'countRestart' },
+      ],
+    },
+    backoff: {
+      after: {
+        backoff: {
+          target: 'active',
+          actions: reason(
+            ({ context }) => `restart ${context.windowRestarts}/${context.policy.restart.maxRestarts}`,
+          ),
+        },
+      },
+      on: {
+        'server.start': { target: 'active', actions: ['resetWindow', reason('start requested')] },
+        'server.restart': { target: 'active', actions: ['resetWindow', reason('restart requested')] },
+        'server.stop': { target: 'stopped', actions: reason('stop requested during backoff; no restart') },
+      },
+    },
+    crashed: {
+      entry: 'reportSettled',
+      on: {
+        'server.start': { target: 'active', actions: ['resetWindow', reason('start requested')] },
+        'server.restart': { target: 'active', actions: ['resetWindow', reason('restart requested')] },
+        'server.stop': { target: 'stopped', actions: reason('stop requested') },
+      },
+    },
+  },
+});
+
+type Ctx = { context: ServerContext; event: ServerEvent };
+
+function reason(text: string | ((args: Ctx) => string)) {
+  return {
+    type: 'setReason' as const,
+    params: (args: Ctx) => ({ reason: typeof text === 'string' ? text : text(args) }),
+  };
+}
+
+function exitFailure(code: number | null, signal: string | null) {
+  return { reason: describeExit(code, signal), fatal: isConfigErrorExit(code) };
+}
+
+/** Where a finished stop leads: rest, a fresh start, or a judged restart after a failed health check. */
+function afterStop(how: (args: Ctx) => string) {
+  return [
+    {
+      guard: { type: 'afterStopIs' as const, params: { value: 'stay-stopped' as const } },
+      target: '#server.stopped',
+      actions: ['recordExit' as const, reason((args) => `stopped (${how(args)})`)],
+    },
+    {
+      guard: { type: 'afterStopIs' as const, params: { value: 'start' as const } },
+      target: '#server.active',
+      reenter: true,
+      actions: ['recordExit' as const, 'resetWindow' as const, reason((args) => `restarting (${how(args)})`)],
+    },
+    { target: '#server.failing', actions: 'recordExit' as const },
+  ];
+}
+
+/** The health check loop shared by `running` and `unhealthy`: wait, ask, judge the answer. */
+function probeCycle() {
+  const failedCheck = (why: (args: Ctx) => string) => [
+    {
+      guard: 'failureThresholdReached' as const,
+      target: '#server.active.stopping',
+      actions: [{ type: 'recordFailedCheck' as const, params: (args: Ctx) => ({ reason: why(args) }) }, 'planRecovery' as const],
+    },
+    {
+      target: '#server.active.unhealthy.waiting',
+      actions: { type: 'recordFailedCheck' as const, params: (args: Ctx) => ({ reason: why(args) }) },
+    },
+  ];
+  return {
+    initial: 'waiting' as const,
+    states: {
+      waiting: { after: { probeInterval: 'checking' as const } },
+      checking: {
+        entry: 'sendProbe' as const,
+        on: {
+          'probe.ok': { guard: 'currentProbe' as const, target: '#server.active.running.waiting', actions: 'recordPing' as const },
+          'probe.failed': failedCheck(({ event }) => (event.type === 'probe.failed' ? event.reason : 'check failed')).map(
+            (transition) => ({
+              ...transition,
+              guard: transition.guard ? and(['currentProbe', transition.guard]) : ('currentProbe' as const),
+            }),
+          ),
+        },
+        after: {
+          probeTimeout: failedCheck(
+            ({ context }) => `${livenessCheckName(context)} timed out after ${context.policy.health.timeoutMs} ms`,
+          ),
+        },
+      },
+    },
+  };
+}
+
+function livenessCheckName(context: ServerContext): string {
+  return context.protocol?.generation === '2026-07-28' ? 'server/discover' : 'ping';
+}
+
+function formatLatency(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}

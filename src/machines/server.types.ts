@@ -1,0 +1,93 @@
+/** The server machine's context, input and events: the contract between the machine, its actors and readers. */
+import type { Policy, ProtocolMode } from '../config/policy.js';
+
+export const SERVER_STATES = ['stopped', 'starting', 'running', 'unhealthy', 'backoff', 'stopping', 'crashed'] as const;
+export type ServerStateName = (typeof SERVER_STATES)[number];
+
+export interface ServerSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string | undefined;
+}
+
+export interface ServerInput {
+  spec: ServerSpec;
+  policy: Policy;
+}
+
+export interface ProtocolInfo {
+  /** The wire generation the link speaks with this server. */
+  generation: Exclude<ProtocolMode, 'auto'>;
+  protocolVersion: string;
+  serverInfo: { name?: string; version?: string } & Record<string, unknown>;
+  capabilities: Record<string, unknown>;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+/** What to do once a stop completes. */
+export type AfterStop = 'stay-stopped' | 'start' | 'recover';
+
+export interface ServerContext {
+  spec: ServerSpec;
+  policy: Policy;
+  pid: number | null;
+  pgid: number | null;
+  startedAt: number | null;
+  /** Automatic restarts since orch started; never reset, like PM2's ↺ column. */
+  restarts: number;
+  /** Restarts inside the current window: decides the backoff delay and `crashed`. */
+  windowRestarts: number;
+  /** Bumped when the window is reset, so expiries scheduled before the reset are ignored. */
+  windowGeneration: number;
+  nextDelayMs: number;
+  lastExit: ExitStatus | null;
+  lastError: string | null;
+  lastPingMs: number | null;
+  consecutiveFailures: number;
+  /** Matches probe answers to the check that asked, so a late answer cannot count twice. */
+  probeSeq: number;
+  protocol: ProtocolInfo | null;
+  noiseLines: number;
+  afterStop: AfterStop;
+  /** Set just before a failed start, crash or health restart is judged. */
+  failure: { reason: string; fatal: boolean } | null;
+  /** A human sentence for the last transition, e.g. "ping timed out after 5000 ms (1/3)". */
+  reason: string;
+}
+
+/** Events the user (CLI, API, supervisor) sends. */
+export type ServerCommandEvent = { type: 'server.start' } | { type: 'server.stop' } | { type: 'server.restart' };
+
+/** Events the process actor sends back. */
+export type ProcessReportEvent =
+  | { type: 'process.spawned'; pid: number; pgid: number; startedAt: number }
+  | { type: 'process.exited'; code: number | null; signal: string | null }
+  | { type: 'process.failed'; error: string }
+  | { type: 'process.noise'; total: number }
+  | { type: 'mcp.ready'; protocol: ProtocolInfo; elapsedMs: number }
+  | { type: 'mcp.failed'; error: string }
+  | { type: 'probe.ok'; seq: number; latencyMs: number }
+  | { type: 'probe.failed'; seq: number; reason: string };
+
+export type ServerEvent =
+  | ServerCommandEvent
+  | ProcessReportEvent
+  | { type: 'restart.expired'; generation: number };
+
+/** Commands the machine sends to the process actor. */
+export type ProcessCommand =
+  | { type: 'process.closeStdin' }
+  | { type: 'process.signal'; signal: NodeJS.Signals }
+  | { type: 'probe.check'; seq: number };
+
+/** Sent to the supervisor whenever a server comes to rest in `stopped` or `crashed`. */
+export interface ServerSettledEvent {
+  type: 'server.settled';
+  name: string;
+}
