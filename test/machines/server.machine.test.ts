@@ -3,6 +3,7 @@ import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { resolvePolicy } from '../../src/config/policy.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
 import { serverStateName } from '../../src/machines/server.state.js';
+import type { ProcessCommand, ProcessReportEvent, ServerInput } from '../../src/machines/server.types.js';
 import { createServerHarness, testSpec } from './server.harness.js';
 
 describe('server machine: start', () => {
@@ -73,7 +74,7 @@ describe('server machine: start', () => {
   });
 
   it('a process actor that throws becomes a failed start, not an error of the machine', () => {
-    const throwing = fromCallback(() => {
+    const throwing = fromCallback<ProcessCommand, ServerInput, ProcessReportEvent>(() => {
       throw new Error('boom');
     });
     const actor = createActor(serverMachine.provide({ actors: { process: throwing } }), {

@@ -1,0 +1,159 @@
+/**
+ * The process actor: owns one spawned server, its stdio and its MCP link, for as long as the server
+ * machine is `active`. It reports what happens (`process.*`, `mcp.*`, `probe.*`) and obeys commands;
+ * its cleanup kills whatever is left of the process group. Every callback is guarded: in XState an
+ * error thrown here would stop the whole actor system, and with it every other server.
+ */
+import { performance } from 'node:perf_hooks';
+import { fromCallback } from 'xstate';
+import { errorMessage } from '../errors.js';
+import type { ServerLogs } from '../logs/server-logs.js';
+import { describeExit } from '../machines/describe.js';
+import type { ProcessCommand, ProcessReportEvent, ProtocolInfo, ServerInput } from '../machines/server.types.js';
+import { describeSpawnError, groupAlive, signalGroup, spawnServer } from './child-process.js';
+import { LineSplitter } from './line-splitter.js';
+import { checkLiveness, negotiate, type ClientInfo } from './mcp-handshake.js';
+import { McpLink } from './mcp-link.js';
+
+export interface ProcessActorDeps {
+  logs: ServerLogs;
+  clientInfo: ClientInfo;
+}
+
+const MAX_STDERR_LINE_BYTES = 64 * 1024;
+const MAX_LOGGED_NOISE_CHARS = 2_000;
+/** Noise counts reach the machine at most this often, so a flood of stdout junk is not a flood of events. */
+const NOISE_REPORT_MS = 1_000;
+
+export function createProcessActor(deps: ProcessActorDeps) {
+  return fromCallback<ProcessCommand, ServerInput, ProcessReportEvent>(({ input, sendBack, receive }) => {
+    const { spec, policy } = input;
+    const log = (stream: 'stderr' | 'stdout' | 'orch', text: string) => deps.logs.append(spec.name, stream, text);
+    const report = (event: ProcessReportEvent) => sendBack(event);
+    const guard =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        try {
+          fn(...args);
+        } catch (error) {
+          log('orch', `internal error: ${errorMessage(error)}`);
+          report({ type: 'process.failed', error: `internal error: ${errorMessage(error)}` });
+        }
+      };
+
+    const spawnedAt = performance.now();
+    let child: ReturnType<typeof spawnServer>;
+    try {
+      child = spawnServer(spec);
+    } catch (error) {
+      report({ type: 'process.failed', error: describeSpawnError(error, spec) });
+      return () => {};
+    }
+    const pid = child.pid;
+    let exited = false;
+    let protocol: ProtocolInfo | undefined;
+    let noiseTimer: NodeJS.Timeout | undefined;
+
+    const link = new McpLink({
+      write: (line) => {
+        if (child.stdin.writable) child.stdin.write(line);
+      },
+      onNoise: (line) => {
+        log('stdout', line.length > MAX_LOGGED_NOISE_CHARS ? `${line.slice(0, MAX_LOGGED_NOISE_CHARS)}…` : line);
+        noiseTimer ??= setTimeout(
+          guard(() => {
+            noiseTimer = undefined;
+            report({ type: 'process.noise', total: link.noiseLines });
+          }),
+          NOISE_REPORT_MS,
+        );
+      },
+    });
+    const stderr = new LineSplitter({
+      maxLineBytes: MAX_STDERR_LINE_BYTES,
+      onLine: (line) => log('stderr', line),
+      onOversize: (bytes) =>
+        log('orch', `(a stderr line of ${bytes} bytes, over the ${MAX_STDERR_LINE_BYTES}-byte limit, dropped)`),
+    });
+
+    // Always drain both pipes: a child blocked on a full pipe looks hung.
+    child.stdout.on('data', guard((chunk: Buffer) => link.feed(chunk)));
+    child.stderr.on('data', guard((chunk: Buffer) => stderr.push(chunk)));
+    child.stderr.on('end', guard(() => stderr.end()));
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      // EPIPE and friends after the child is gone: the 'exit' event is what reports it.
+      stream.on('error', () => {});
+    }
+    child.on(
+      'error',
+      guard((error: Error) => {
+        if (pid === undefined) report({ type: 'process.failed', error: describeSpawnError(error, spec) });
+        else log('orch', `process error: ${error.message}`);
+      }),
+    );
+    // 'exit', not 'close': a grandchild holding stdout open would delay 'close' indefinitely.
+    child.on(
+      'exit',
+      guard((code: number | null, signal: NodeJS.Signals | null) => {
+        exited = true;
+        link.close(new Error(`the server ${describeExit(code, signal)}`));
+        log('orch', `process ${pid} ${describeExit(code, signal)}`);
+        report({ type: 'process.exited', code, signal });
+      }),
+    );
+
+    if (pid !== undefined) {
+      log('orch', `spawned ${[spec.command, ...spec.args].join(' ')} (pid ${pid})`);
+      report({ type: 'process.spawned', pid, pgid: pid, startedAt: Date.now() });
+      negotiate(link, { mode: policy.protocol, timeoutMs: policy.start.timeoutMs, clientInfo: deps.clientInfo }).then(
+        guard((info: ProtocolInfo) => {
+          protocol = info;
+          report({ type: 'mcp.ready', protocol: info, elapsedMs: performance.now() - spawnedAt });
+        }),
+        guard((error: unknown) => {
+          if (!exited) report({ type: 'mcp.failed', error: errorMessage(error) });
+        }),
+      );
+    }
+
+    receive(
+      guard((command: ProcessCommand) => {
+        switch (command.type) {
+          case 'process.closeStdin':
+            child.stdin.end();
+            break;
+          case 'process.signal':
+            if (pid === undefined) break;
+            log('orch', `sending ${command.signal} to process group ${pid}`);
+            signalGroup(pid, command.signal);
+            // A frozen (SIGSTOPped) process only acts on SIGTERM once it runs again.
+            if (command.signal === 'SIGTERM') signalGroup(pid, 'SIGCONT');
+            break;
+          case 'probe.check': {
+            if (!protocol) break;
+            const started = performance.now();
+            const { seq } = command;
+            checkLiveness(link, protocol, { timeoutMs: policy.health.timeoutMs, clientInfo: deps.clientInfo }).then(
+              () => report({ type: 'probe.ok', seq, latencyMs: performance.now() - started }),
+              (error: unknown) => report({ type: 'probe.failed', seq, reason: errorMessage(error) }),
+            );
+            break;
+          }
+        }
+      }),
+    );
+
+    return guard(() => {
+      clearTimeout(noiseTimer);
+      link.close(new Error('the server is no longer supervised'));
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.stdin.destroy();
+      // Whatever is left of the group once the server is done with (stragglers, a hung child) is killed.
+      if (pid !== undefined && groupAlive(pid)) {
+        log('orch', `killing what is left of process group ${pid}`);
+        signalGroup(pid, 'SIGKILL');
+      }
+    });
+  });
+}

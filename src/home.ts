@@ -1,0 +1,22 @@
+/** Where orch keeps its state: `$ORCH_HOME`, `~/.orch` by default. */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface OrchHome {
+  root: string;
+  logsDir: string;
+  eventsFile: string;
+  orchestratorLog: string;
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
+  const root = resolve(env.ORCH_HOME || join(homedir(), '.orch'));
+  const logsDir = join(root, 'logs');
+  return { root, logsDir, eventsFile: join(root, 'events.jsonl'), orchestratorLog: join(logsDir, 'orchestrator.log') };
+}
+
+export function ensureHome(home: OrchHome): OrchHome {
+  mkdirSync(home.logsDir, { recursive: true, mode: 0o700 });
+  return home;
+}

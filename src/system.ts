@@ -1,0 +1,125 @@
+/**
+ * The composition root: provides the real actors to the machines, creates the one actor system, and
+ * wires inspection to the logs. The monitor (and later the daemon) boot orch through here alone.
+ */
+import type { ConsolaInstance } from 'consola';
+import { createActor, toPromise, type ActorRefFrom } from 'xstate';
+import { createProcessActor } from './actors/process.actor.js';
+import type { OrchConfig } from './config/load.js';
+import { OrchError } from './errors.js';
+import type { OrchHome } from './home.js';
+import { EventLog } from './logs/event-log.js';
+import { ServerLogs } from './logs/server-logs.js';
+import { serverMachine } from './machines/server.machine.js';
+import type { ServerSnapshot } from './machines/server.state.js';
+import { shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
+import { createTransitionInspector, type Transition } from './transitions.js';
+import { VERSION } from './version.js';
+
+export interface OrchestratorOptions {
+  config: OrchConfig;
+  /** Where logs and events are written; without it they stay in memory. */
+  home?: OrchHome;
+  logger: ConsolaInstance;
+  onTransition?: (transition: Transition) => void;
+}
+
+export type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;
+
+export interface Orchestrator {
+  readonly supervisor: SupervisorActor;
+  readonly logs: ServerLogs;
+  readonly events: EventLog;
+  names(): string[];
+  snapshot(name: string): ServerSnapshot;
+  start(names?: string[]): void;
+  stop(names?: string[]): void;
+  restart(names?: string[]): void;
+  /** Stops every server (in parallel, within their deadlines), then the actor system. */
+  shutdown(): Promise<void>;
+}
+
+/** Beyond the supervisor's own deadline: if even that fails, stopping the system kills every group. */
+const SHUTDOWN_BACKSTOP_MS = 2_000;
+
+export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
+  const { config, home, logger } = options;
+  const logs = new ServerLogs({ dir: home?.logsDir });
+  const events = new EventLog({ path: home?.eventsFile });
+  const processActor = createProcessActor({ logs, clientInfo: { name: 'orch', version: VERSION } });
+
+  const machine = supervisorMachine.provide({
+    actors: { server: serverMachine.provide({ actors: { process: processActor } }) },
+  });
+  const inspect = createTransitionInspector((transition) => {
+    try {
+      events.append(transition);
+      options.onTransition?.(transition);
+    } catch (error) {
+      logger.error('could not record a transition', error);
+    }
+  });
+  const supervisor = createActor(machine, {
+    systemId: 'supervisor',
+    input: {
+      servers: config.servers.map(({ name, command, args, env, cwd, policy, disabled }) => ({
+        spec: { name, command, args, env, cwd },
+        policy,
+        disabled,
+      })),
+    },
+    inspect,
+  });
+  // Without an error observer, an error reaching the root would exit the process.
+  supervisor.subscribe({ error: (error) => logger.error('the supervisor failed; every server was stopped', error) });
+  supervisor.start();
+
+  const names = () => config.servers.map((server) => server.name);
+  const check = (requested: string[] | undefined) => {
+    const unknown = requested?.filter((name) => !names().includes(name)) ?? [];
+    if (unknown.length > 0) {
+      throw new OrchError(
+        'UNKNOWN_SERVER',
+        `unknown server${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${names().join(', ') || 'none'})`,
+        { unknown, known: names() },
+      );
+    }
+  };
+  const command = (type: Exclude<SupervisorEvent['type'], 'supervisor.shutdown' | 'server.settled'>) => (requested?: string[]) => {
+    check(requested);
+    supervisor.send({ type, names: requested?.length ? requested : undefined });
+  };
+  let shutdown: Promise<void> | undefined;
+
+  return {
+    supervisor,
+    logs,
+    events,
+    names,
+    snapshot(name) {
+      check([name]);
+      return supervisor.getSnapshot().children[name]!.getSnapshot() as ServerSnapshot;
+    },
+    start: command('servers.start'),
+    stop: command('servers.stop'),
+    restart: command('servers.restart'),
+    shutdown() {
+      shutdown ??= (async () => {
+        const done = toPromise(supervisor).catch(() => undefined);
+        supervisor.send({ type: 'supervisor.shutdown' });
+        const deadline = shutdownDeadlineMs(config.servers.map((server) => server.policy)) + SHUTDOWN_BACKSTOP_MS;
+        let backstop: NodeJS.Timeout | undefined;
+        await Promise.race([
+          done,
+          new Promise((resolve) => {
+            backstop = setTimeout(resolve, deadline);
+          }),
+        ]);
+        clearTimeout(backstop);
+        supervisor.stop();
+        await Promise.all([logs.close(), events.close()]);
+      })();
+      return shutdown;
+    },
+  };
+}
