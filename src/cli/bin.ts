@@ -1,0 +1,3 @@
+import { runCLI } from './cli.js';
+
+await runCLI(process.argv);

@@ -1,0 +1,27 @@
+/** orch's own logger: consola on the terminal, and the same lines, uncoloured, in orchestrator.log. */
+import { formatWithOptions, stripVTControlCharacters } from 'node:util';
+import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola';
+import { closeStream, openRotatingFile } from './logs/rotating-file.js';
+
+export interface OrchLogger {
+  logger: ConsolaInstance;
+  close(): Promise<void>;
+}
+
+export function createOrchLogger(options: { file?: string; terminal?: boolean } = {}): OrchLogger {
+  // One stream, so warnings and successes stay in order when the log is piped.
+  const logger = createConsola({ formatOptions: { date: true }, stdout: process.stdout, stderr: process.stdout });
+  if (options.terminal === false) logger.setReporters([]);
+  if (!options.file) return { logger, close: async () => {} };
+
+  const stream = openRotatingFile(options.file);
+  const fileReporter: ConsolaReporter = {
+    log(entry) {
+      const text = stripVTControlCharacters(formatWithOptions({ colors: false }, ...entry.args));
+      const tag = entry.tag ? ` [${entry.tag}]` : '';
+      stream.write(`${entry.date.toISOString()} ${entry.type}${tag} ${text}\n`);
+    },
+  };
+  logger.addReporter(fileReporter);
+  return { logger, close: () => closeStream(stream) };
+}
