@@ -59,6 +59,7 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 /** Pure: `path` is used to name the file in errors and to resolve relative `cwd`s. */
 export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = {}): OrchConfig {
   const file = displayPath(path);
+  if (text.trim() === '') throw new OrchError('CONFIG_SYNTAX', `${file}: the file is empty`);
   const syntaxErrors: ParseError[] = [];
   // JSONC, because VS Code's mcp.json allows comments and trailing commas.
   const raw: unknown = parseJsonc(text, syntaxErrors, { allowTrailingComma: true });
@@ -70,7 +71,6 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       `${file}:${line}:${column}: invalid JSON (${describeSyntaxError(syntaxError)})`,
     );
   }
-  if (raw === undefined) throw new OrchError('CONFIG_SYNTAX', `${file}: the file is empty`);
 
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, parsed.error.issues);

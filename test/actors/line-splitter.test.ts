@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { LineSplitter } from '../../src/actors/line-splitter.js';
+
+function split(chunks: string[], maxLineBytes = 100) {
+  const lines: string[] = [];
+  const oversize: number[] = [];
+  const splitter = new LineSplitter({ maxLineBytes, onLine: (l) => lines.push(l), onOversize: (b) => oversize.push(b) });
+  for (const chunk of chunks) splitter.push(Buffer.from(chunk));
+  splitter.end();
+  return { lines, oversize };
+}
+
+describe('LineSplitter', () => {
+  it('joins lines across chunks and strips CR', () => {
+    expect(split(['ab', 'c\r\nde', 'f\n', 'tail']).lines).toEqual(['abc', 'def', 'tail']);
+  });
+
+  it('keeps multi-byte characters split across chunks intact', () => {
+    const bytes = Buffer.from('é→\n');
+    const splitter: string[] = [];
+    const s = new LineSplitter({ maxLineBytes: 100, onLine: (l) => splitter.push(l), onOversize: () => {} });
+    s.push(bytes.subarray(0, 1));
+    s.push(bytes.subarray(1));
+    expect(splitter).toEqual(['é→']);
+  });
+
+  it('drops a line over the cap whole, reports its size, and goes on', () => {
+    const { lines, oversize } = split(['short\n', 'x'.repeat(60), 'x'.repeat(60), '\nafter\n'], 100);
+    expect(lines).toEqual(['short', 'after']);
+    expect(oversize).toEqual([120]);
+  });
+});
