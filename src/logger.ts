@@ -10,7 +10,8 @@ export interface OrchLogger {
 
 export function createOrchLogger(options: { file?: string; terminal?: boolean } = {}): OrchLogger {
   // One stream, so warnings and successes stay in order when the log is piped.
-  const logger = createConsola({ formatOptions: { date: true }, stdout: process.stdout, stderr: process.stdout });
+  // An explicit level: consola would drop to warnings only when it guesses it runs under a test runner.
+  const logger = createConsola({ level: 3, formatOptions: { date: true }, stdout: process.stdout, stderr: process.stdout });
   if (options.terminal === false) logger.setReporters([]);
   if (!options.file) return { logger, close: async () => {} };
 

@@ -79,14 +79,14 @@ export const serverMachine = setup({
       event.type === 'process.exited' ? { lastExit: { code: event.code, signal: event.signal } } : {},
     ),
     clearProcess: assign({ pid: null, pgid: null, startedAt: null, consecutiveFailures: 0 }),
-    recordReady: assign(({ event }) => {
+    recordReady: assign(({ context, event }) => {
       if (event.type !== 'mcp.ready') return {};
       const { protocol, elapsedMs } = event;
       const who = [protocol.serverInfo.name, protocol.serverInfo.version].filter(Boolean).join(' ');
       return {
         protocol,
         failure: null,
-        reason: `ready in ${Math.round(elapsedMs)} ms (${who ? `${who}, ` : ''}MCP ${protocol.protocolVersion})`,
+        reason: `pid ${context.pid ?? '?'} ready in ${Math.round(elapsedMs)} ms (${who ? `${who}, ` : ''}MCP ${protocol.protocolVersion})`,
       };
     }),
     recordNoise: assign(({ event }) => (event.type === 'process.noise' ? { noiseLines: event.total } : {})),

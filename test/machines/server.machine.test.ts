@@ -22,7 +22,7 @@ describe('server machine: start', () => {
     expect(h.context().pid).toBe(4242);
     h.ready();
     expect(h.state()).toBe('running');
-    expect(h.context().reason).toBe('ready in 180 ms (memory-server 0.6.3, MCP 2025-11-25)');
+    expect(h.context().reason).toBe('pid 4242 ready in 180 ms (memory-server 0.6.3, MCP 2025-11-25)');
     expect(h.context().protocol?.protocolVersion).toBe('2025-11-25');
   });
 

@@ -1,0 +1,17 @@
+/** `npm run bench [name…]`: runs every benchmark (or the named ones) and prints their figures. */
+import { benchRestart } from './restart.bench.js';
+
+const BENCHES: Record<string, () => Promise<void>> = {
+  restart: benchRestart,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in BENCHES)) {
+    process.stderr.write(`unknown bench "${name}"; known: ${Object.keys(BENCHES).join(', ')}\n`);
+    process.exit(2);
+  }
+}
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}
