@@ -8,7 +8,12 @@ export type OrchErrorCode =
   | 'CONFIG_SYNTAX'
   | 'CONFIG_INVALID'
   | 'UNKNOWN_SERVER'
-  | 'USAGE';
+  | 'USAGE'
+  | 'BAD_REQUEST'
+  | 'DAEMON_RUNNING'
+  | 'NO_DAEMON'
+  | 'DAEMON_FAILED'
+  | 'PORT_IN_USE';
 
 export class OrchError extends Error {
   override readonly name = 'OrchError';

@@ -8,12 +8,27 @@ export interface OrchHome {
   logsDir: string;
   eventsFile: string;
   orchestratorLog: string;
+  daemonFile: string;
+  tokenFile: string;
+  lockFile: string;
+  groupsFile: string;
+  wantedFile: string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
   const root = resolve(env.ORCH_HOME || join(homedir(), '.orch'));
   const logsDir = join(root, 'logs');
-  return { root, logsDir, eventsFile: join(root, 'events.jsonl'), orchestratorLog: join(logsDir, 'orchestrator.log') };
+  return {
+    root,
+    logsDir,
+    eventsFile: join(root, 'events.jsonl'),
+    orchestratorLog: join(logsDir, 'orchestrator.log'),
+    daemonFile: join(root, 'daemon.json'),
+    tokenFile: join(root, 'token'),
+    lockFile: join(root, 'daemon.lock'),
+    groupsFile: join(root, 'groups.json'),
+    wantedFile: join(root, 'state.json'),
+  };
 }
 
 export function ensureHome(home: OrchHome): OrchHome {

@@ -4,7 +4,7 @@
  */
 import type { ConsolaInstance } from 'consola';
 import { createActor, toPromise, type ActorRefFrom } from 'xstate';
-import { createProcessActor } from './actors/process.actor.js';
+import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
 import type { OrchConfig } from './config/load.js';
 import { OrchError } from './errors.js';
 import type { OrchHome } from './home.js';
@@ -13,6 +13,7 @@ import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
 import { shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
+import { serverDetail, serverStatus, type ResourceSample, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
 import { VERSION } from './version.js';
 
@@ -22,6 +23,9 @@ export interface OrchestratorOptions {
   home?: OrchHome;
   logger: ConsolaInstance;
   onTransition?: (transition: Transition) => void;
+  groups?: GroupRecorder;
+  /** The latest resource sample of a server's process tree, when a sampler runs. */
+  sampleOf?: (name: string) => ResourceSample | null;
 }
 
 export type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;
@@ -32,6 +36,11 @@ export interface Orchestrator {
   readonly events: EventLog;
   names(): string[];
   snapshot(name: string): ServerSnapshot;
+  status(name: string): ServerStatus;
+  statuses(): ServerStatus[];
+  detail(name: string, transitions?: number): ServerDetail;
+  /** Every transition as it happens; returns the unsubscribe. */
+  subscribe(listener: (transition: Transition) => void): () => void;
   start(names?: string[]): void;
   stop(names?: string[]): void;
   restart(names?: string[]): void;
@@ -46,7 +55,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const { config, home, logger } = options;
   const logs = new ServerLogs({ dir: home?.logsDir });
   const events = new EventLog({ path: home?.eventsFile });
-  const processActor = createProcessActor({ logs, clientInfo: { name: 'orch', version: VERSION } });
+  const processActor = createProcessActor({ logs, clientInfo: { name: 'orch', version: VERSION }, groups: options.groups });
+  const listeners = new Set<(transition: Transition) => void>();
+  const disabled = new Set(config.servers.filter((server) => server.disabled).map((server) => server.name));
 
   const machine = supervisorMachine.provide({
     actors: { server: serverMachine.provide({ actors: { process: processActor } }) },
@@ -55,6 +66,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     try {
       events.append(transition);
       options.onTransition?.(transition);
+      for (const listener of listeners) listener(transition);
     } catch (error) {
       logger.error('could not record a transition', error);
     }
@@ -74,9 +86,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   supervisor.subscribe({ error: (error) => logger.error('the supervisor failed; every server was stopped', error) });
   supervisor.start();
 
-  const names = () => config.servers.map((server) => server.name);
+  const allNames = config.servers.map((server) => server.name);
+  const known = new Set(allNames);
+  const names = () => [...allNames];
   const check = (requested: string[] | undefined) => {
-    const unknown = requested?.filter((name) => !names().includes(name)) ?? [];
+    const unknown = requested?.filter((name) => !known.has(name)) ?? [];
     if (unknown.length > 0) {
       throw new OrchError(
         'UNKNOWN_SERVER',
@@ -90,15 +104,26 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     supervisor.send({ type, names: requested?.length ? requested : undefined });
   };
   let shutdown: Promise<void> | undefined;
+  const snapshot = (name: string) => {
+    check([name]);
+    return supervisor.getSnapshot().children[name]!.getSnapshot() as ServerSnapshot;
+  };
+  const status = (name: string) =>
+    serverStatus(snapshot(name), { disabled: disabled.has(name), sample: options.sampleOf?.(name) });
 
   return {
     supervisor,
     logs,
     events,
     names,
-    snapshot(name) {
-      check([name]);
-      return supervisor.getSnapshot().children[name]!.getSnapshot() as ServerSnapshot;
+    snapshot,
+    status,
+    statuses: () => names().map(status),
+    detail: (name, transitions = 50) =>
+      serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions })),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     start: command('servers.start'),
     stop: command('servers.stop'),

@@ -18,6 +18,13 @@ import { McpLink } from './mcp-link.js';
 export interface ProcessActorDeps {
   logs: ServerLogs;
   clientInfo: ClientInfo;
+  /** Told of every process group orch owns, so a daemon that dies can have its groups reaped later. */
+  groups?: GroupRecorder;
+}
+
+export interface GroupRecorder {
+  spawned(server: string, pgid: number): void;
+  released(server: string, pgid: number): void;
 }
 
 const MAX_STDERR_LINE_BYTES = 64 * 1024;
@@ -104,6 +111,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
 
     if (pid !== undefined) {
       log('orch', `spawned ${[spec.command, ...spec.args].join(' ')} (pid ${pid})`);
+      deps.groups?.spawned(spec.name, pid);
       report({ type: 'process.spawned', pid, pgid: pid, startedAt: Date.now() });
       negotiate(link, { mode: policy.protocol, timeoutMs: policy.start.timeoutMs, clientInfo: deps.clientInfo }).then(
         guard((info: ProtocolInfo) => {
@@ -154,6 +162,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
         log('orch', `killing what is left of process group ${pid}`);
         signalGroup(pid, 'SIGKILL');
       }
+      if (pid !== undefined) deps.groups?.released(spec.name, pid);
     });
   });
 }

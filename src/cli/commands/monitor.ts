@@ -1,57 +1,44 @@
-/** `orch monitor`: the supervisor in the foreground, one line per transition, Ctrl-C stops every server. */
-import { defaultConfigPath, displayPath, loadConfig } from '../../config/load.js';
-import { ensureHome, resolveHome } from '../../home.js';
+/**
+ * `orch monitor`: the daemon in the foreground, one line per transition, Ctrl-C stops every server.
+ * When a daemon already runs for this ORCH_HOME, it attaches and prints that daemon's transitions.
+ */
+import { EventSource } from 'eventsource';
+import { resolveHome } from '../../home.js';
 import { createOrchLogger } from '../../logger.js';
-import { createOrchestrator } from '../../system.js';
-import { VERSION } from '../../version.js';
-import type { ConfigOption } from '../cli.js';
+import type { Transition } from '../../transitions.js';
+import { findDaemon, type DaemonClient } from '../client.js';
+import { configPath, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
 
-export async function monitor(options: ConfigOption): Promise<void> {
-  const config = await loadConfig(options.config ?? defaultConfigPath());
-  const home = ensureHome(resolveHome());
-  const { logger, close } = createOrchLogger({ file: home.orchestratorLog });
-  // A reader that goes away (`orch monitor | head`) must not take the servers down with it.
-  process.stdout.on('error', () => {});
-  process.stderr.on('error', () => {});
-
-  const nameWidth = Math.max(0, ...config.servers.map((server) => server.name.length));
-  logger.info(`orch ${VERSION}: ${config.servers.length} servers from ${displayPath(config.path)}, logs in ${home.logsDir}`);
-  for (const server of config.remote) {
-    logger.info(`${server.name}: remote (${server.transport} ${server.url}), not supervised yet`);
-  }
-  for (const server of config.servers.filter((s) => s.disabled)) {
-    logger.info(`${server.name}: disabled in the config, not started`);
-  }
-
-  const orch = createOrchestrator({
-    config,
-    home,
-    logger,
-    onTransition: (transition) => logTransition(logger, transition, nameWidth),
+export async function monitorCommand(flags: DaemonFlags): Promise<void> {
+  const running = await findDaemon(resolveHome());
+  if (running) return attach(running);
+  const { runDaemon } = await import('../../daemon/daemon.js');
+  await runDaemon({
+    configPath: configPath(flags),
+    port: resolvePort(flags),
+    host: flags.host ?? '127.0.0.1',
+    foreground: true,
+    initial: 'saved',
   });
-  // A bug must not leave detached servers running without a supervisor: kill every group, then exit.
-  process.on('uncaughtException', (error) => {
-    logger.error('orch hit an internal error and is stopping every server', error);
-    orch.supervisor.stop();
-    process.exit(1);
-  });
-  orch.start();
+}
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+async function attach(client: DaemonClient): Promise<void> {
+  const { logger } = createOrchLogger();
+  logger.info(`attached to the orch daemon (pid ${client.info.pid}) on ${client.baseUrl}; Ctrl-C detaches, the servers keep running`);
+  await new Promise<void>((resolve) => {
+    const source = new EventSource(`${client.baseUrl}/api/events`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...client.headers() } }),
+    });
+    source.addEventListener('transition', (event) => logTransition(logger, JSON.parse(event.data) as Transition));
+    source.onerror = () => {
+      source.close();
+      logger.info('the daemon has stopped');
+      resolve();
+    };
+    process.once('SIGINT', () => {
+      source.close();
+      resolve();
+    });
   });
-  logger.info(`${signal}: stopping every server (again to force)`);
-  const force = () => {
-    logger.warn('forced: killing every server now');
-    orch.supervisor.stop();
-    process.exit(130);
-  };
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
-  await orch.shutdown();
-  logger.info('every server is stopped');
-  await close();
-  process.exit(0);
 }

@@ -1,0 +1,65 @@
+/**
+ * A daemon supervising 100 servers: the wall time of `orch status --json` through the compiled bin
+ * (as a user runs it), and the latency of `GET /api/servers` as a client sees it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { heading, median, ms, percentile, row } from './stats.js';
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/orch.js', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../test/fixtures/mcp-server.mjs', import.meta.url));
+const SERVERS = Number(process.env.BENCH_SERVERS ?? 100);
+
+export async function benchDaemon(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-daemon-'));
+  const env = { ...process.env, ORCH_HOME: join(dir, 'home'), ORCH_PORT: '0', NO_COLOR: '1' };
+  const config = join(dir, 'mcp.json');
+  const mcpServers = Object.fromEntries(
+    Array.from({ length: SERVERS }, (_, i) => [`server-${String(i).padStart(3, '0')}`, { command: process.execPath, args: [FIXTURE] }]),
+  );
+  writeFileSync(config, JSON.stringify({ mcpServers, orchestrator: { defaults: { start: { timeoutMs: 120_000 } } } }));
+  const orch = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
+
+  try {
+    const began = performance.now();
+    await orch('start', '--config', config);
+    const startAll = performance.now() - began;
+    const { stdout } = await orch('status', '--json');
+    const running = (JSON.parse(stdout) as { servers: { state: string }[] }).servers.filter((s) => s.state === 'running').length;
+
+    const statusTimes: number[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const t = performance.now();
+      await orch('status', '--json');
+      statusTimes.push(performance.now() - t);
+    }
+
+    const info = JSON.parse(readFileSync(join(env.ORCH_HOME, 'daemon.json'), 'utf8')) as { port: number };
+    const token = readFileSync(join(env.ORCH_HOME, 'token'), 'utf8').trim();
+    const url = `http://127.0.0.1:${info.port}/api/servers`;
+    const headers = { authorization: `Bearer ${token}` };
+    const latencies: number[] = [];
+    for (let i = 0; i < 2_200; i += 1) {
+      const t = performance.now();
+      const response = await fetch(url, { headers });
+      await response.arrayBuffer();
+      if (i >= 200) latencies.push(performance.now() - t);
+    }
+
+    heading(`daemon: ${SERVERS} servers`);
+    row('orch start (launch + all running)', `${ms(startAll)} (${running}/${SERVERS} running)`);
+    row('orch status --json wall time (median)', ms(median(statusTimes)));
+    row('orch status --json wall time (p90)', ms(percentile(statusTimes, 90)));
+    row('GET /api/servers latency p50', ms(percentile(latencies, 50)));
+    row('GET /api/servers latency p99', ms(percentile(latencies, 99)));
+  } finally {
+    await orch('shutdown').catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+/** `orch logs NAME [-f] [-n N]`: a server's recent stderr, and with -f every new line as it comes. */
+import { EventSource } from 'eventsource';
+import { OrchError } from '../../errors.js';
+import { resolveHome } from '../../home.js';
+import { formatLogLine, type LogLine } from '../../logs/server-logs.js';
+import { connectDaemon } from '../client.js';
+
+export async function logsCommand(name: string, flags: { follow?: boolean; lines?: string | number }): Promise<void> {
+  const lines = flags.lines === undefined ? 50 : Number(flags.lines);
+  if (!Number.isInteger(lines) || lines < 0) throw new OrchError('USAGE', `-n: expected a whole number of lines, got "${flags.lines}"`);
+  const client = connectDaemon(resolveHome());
+  const path = `/api/servers/${encodeURIComponent(name)}/logs`;
+  if (!flags.follow) {
+    const { lines: tail } = await client.request<{ lines: LogLine[] }>('GET', `${path}?tail=${lines}`);
+    for (const line of tail) process.stdout.write(formatLogLine(line));
+    return;
+  }
+  // Checks the name first, so a typo is one clear line instead of a stream that never opens.
+  await client.request('GET', `${path}?tail=0`);
+  await new Promise<void>((resolve, reject) => {
+    const source = new EventSource(`${client.baseUrl}${path}/stream?tail=${lines}`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...client.headers() } }),
+    });
+    source.addEventListener('log', (event) => process.stdout.write(formatLogLine(JSON.parse(event.data) as LogLine)));
+    source.onerror = () => {
+      source.close();
+      reject(new OrchError('NO_DAEMON', 'the orch daemon went away'));
+    };
+    process.once('SIGINT', () => {
+      source.close();
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,30 @@
+/** Options several verbs share, and turning them into what the commands need. */
+import { defaultConfigPath } from '../config/load.js';
+import { OrchError } from '../errors.js';
+
+export interface DaemonFlags {
+  config?: string;
+  port?: string | number;
+  host?: string;
+}
+
+export function configPath(flags: DaemonFlags): string {
+  return flags.config ?? defaultConfigPath();
+}
+
+/** `--port`, then `ORCH_PORT`; undefined leaves it to the config (default 5000). */
+export function resolvePort(flags: DaemonFlags, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const [value, where] = flags.port !== undefined ? [String(flags.port), '--port'] : [env.ORCH_PORT, 'ORCH_PORT'];
+  if (value === undefined || value === '') return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new OrchError('USAGE', `${where}: expected a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Positional names plus every `--server NAME` (cac gives one value or a list). */
+export function serverNames(positional: string[], server: string | string[] | undefined): string[] {
+  const flagged = server === undefined ? [] : Array.isArray(server) ? server : [server];
+  return [...new Set([...positional, ...flagged.map(String)])];
+}

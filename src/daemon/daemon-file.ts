@@ -1,0 +1,42 @@
+/** `daemon.json` and `token`: how clients (the CLI, scripts) find the running daemon and prove they may talk to it. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { readJson, removeFile, writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+
+export interface DaemonInfo {
+  pid: number;
+  host: string;
+  port: number;
+  startedAt: string;
+  version: string;
+  config: string;
+}
+
+export function writeDaemonInfo(path: string, info: DaemonInfo): void {
+  writeJsonAtomic(path, info, 0o644);
+}
+
+export function readDaemonInfo(path: string): DaemonInfo | undefined {
+  const info = readJson(path) as Partial<DaemonInfo> | undefined;
+  if (!info || !Number.isInteger(info.pid) || !Number.isInteger(info.port) || typeof info.host !== 'string') return undefined;
+  return info as DaemonInfo;
+}
+
+export function removeDaemonInfo(path: string): void {
+  removeFile(path);
+}
+
+/** A fresh secret per daemon, readable by its owner alone. */
+export function createToken(path: string): string {
+  const token = randomBytes(32).toString('base64url');
+  writeFileAtomic(path, `${token}\n`, 0o600);
+  return token;
+}
+
+export function readToken(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

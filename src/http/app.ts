@@ -1,0 +1,44 @@
+/**
+ * The daemon's HTTP surface as a Hono app, built from its dependencies so tests call `app.request()`
+ * without a socket: the JSON API under `/api`, `/metrics`, and the one-time login link.
+ */
+import { Hono } from 'hono';
+import { setCookie } from 'hono/cookie';
+import { createApi } from './api.js';
+import { allowedHosts, hostGuard, requireAuth, SESSION_COOKIE, Sessions } from './auth.js';
+import type { AppDeps } from './deps.js';
+import { errorResponse, handleError } from './errors.js';
+import { formatMetrics } from './prometheus.js';
+
+export function createApp(deps: AppDeps, sessions = new Sessions()) {
+  const app = new Hono();
+  let hosts: { port: number; set: Set<string> } | undefined;
+  const currentHosts = () => {
+    const port = deps.port();
+    if (hosts?.port !== port) hosts = { port, set: allowedHosts(port, deps.host) };
+    return hosts.set;
+  };
+
+  app.onError((error, c) => handleError(error, c, deps.onInternalError));
+  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.use('*', hostGuard(currentHosts));
+
+  app.get('/login', (c) => {
+    const session = sessions.redeem(c.req.query('token') ?? '');
+    if (!session) {
+      return c.text('This login link is unknown, used or expired. Run `orch dashboard` for a new one.\n', 401);
+    }
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
+    return c.redirect('/', 303);
+  });
+
+  app.use('/api/*', requireAuth(deps.token, sessions));
+  app.use('/metrics', requireAuth(deps.token, sessions));
+  app.route('/api', createApi(deps, sessions));
+  app.get('/metrics', (c) =>
+    c.text(formatMetrics(deps.supervision.statuses(), deps.health()), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,43 @@
+/** What the HTTP app needs from the daemon: the orchestrator satisfies `Supervision`, tests pass a fake. */
+import type { EventLog } from '../logs/event-log.js';
+import type { ServerLogs } from '../logs/server-logs.js';
+import type { ServerDetail, ServerStatus } from '../status.js';
+import type { Transition } from '../transitions.js';
+
+export interface Supervision {
+  names(): string[];
+  statuses(): ServerStatus[];
+  /** Each of these throws OrchError UNKNOWN_SERVER for a name it does not know. */
+  status(name: string): ServerStatus;
+  detail(name: string): ServerDetail;
+  start(names?: string[]): void;
+  stop(names?: string[]): void;
+  restart(names?: string[]): void;
+  logs: Pick<ServerLogs, 'tail' | 'subscribe' | 'filePath'>;
+  events: Pick<EventLog, 'list'>;
+  subscribe(listener: (transition: Transition) => void): () => void;
+}
+
+export interface DaemonHealth {
+  pid: number;
+  version: string;
+  startedAt: string;
+  uptimeMs: number;
+  rssBytes: number;
+  cpuPercent: number;
+  eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+export interface AppDeps {
+  supervision: Supervision;
+  token: string;
+  /** The port clients reach the daemon on, for the Host check; known once the daemon listens. */
+  port(): number;
+  /** A non-loopback host the user chose to bind to with `--host`, also accepted in `Host`. */
+  host?: string;
+  health(): DaemonHealth;
+  /** Stops every server, then the daemon; the response is sent before it happens. */
+  shutdown(): void;
+  /** Where internal errors are reported; the client only sees that one happened. */
+  onInternalError?(error: unknown): void;
+}

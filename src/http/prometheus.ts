@@ -1,0 +1,64 @@
+/** `/metrics` in the Prometheus text exposition format (version 0.0.4). */
+import { SERVER_STATES } from '../machines/server.types.js';
+import type { ServerStatus } from '../status.js';
+import type { DaemonHealth } from './deps.js';
+
+type Labels = Record<string, string>;
+
+class Exposition {
+  private readonly lines: string[] = [];
+
+  metric(name: string, type: 'gauge' | 'counter', help: string, samples: [Labels, number | null][]): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) {
+      if (value === null || !Number.isFinite(value)) continue;
+      this.lines.push(`${name}${formatLabels(labels)} ${value}`);
+    }
+  }
+
+  toString(): string {
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+function formatLabels(labels: Labels): string {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${escapeLabel(value)}"`);
+  return pairs.length ? `{${pairs.join(',')}}` : '';
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export function formatMetrics(servers: ServerStatus[], health: DaemonHealth): string {
+  const out = new Exposition();
+  const each = (value: (s: ServerStatus) => number | null) =>
+    servers.map((s): [Labels, number | null] => [{ server: s.name }, value(s)]);
+
+  out.metric('orch_server_up', 'gauge', 'Whether the server is running and answering (1) or not (0).', each((s) => (s.state === 'running' ? 1 : 0)));
+  out.metric(
+    'orch_server_state',
+    'gauge',
+    'The server state: 1 for the current one.',
+    servers.flatMap((s) => SERVER_STATES.map((state): [Labels, number] => [{ server: s.name, state }, s.state === state ? 1 : 0])),
+  );
+  out.metric('orch_server_restarts_total', 'counter', 'Automatic restarts since the daemon started.', each((s) => s.restarts));
+  out.metric('orch_server_uptime_seconds', 'gauge', 'Time since the current process was spawned.', each((s) => seconds(s.uptimeMs)));
+  out.metric('orch_server_cpu_percent', 'gauge', 'CPU use of the whole process tree, percent of one core.', each((s) => s.cpuPercent));
+  out.metric('orch_server_memory_bytes', 'gauge', 'Resident memory of the whole process tree.', each((s) => s.memoryBytes));
+  out.metric('orch_server_processes', 'gauge', 'Processes in the server\'s tree.', each((s) => s.processes));
+  out.metric('orch_server_last_ping_seconds', 'gauge', 'Round trip of the last liveness check.', each((s) => seconds(s.lastPingMs)));
+
+  out.metric('orch_daemon_uptime_seconds', 'gauge', 'Time since the daemon started.', [[{}, seconds(health.uptimeMs)]]);
+  out.metric('orch_daemon_memory_bytes', 'gauge', 'Resident memory of the daemon.', [[{}, health.rssBytes]]);
+  out.metric('orch_daemon_cpu_percent', 'gauge', 'CPU use of the daemon, percent of one core.', [[{}, health.cpuPercent]]);
+  out.metric('orch_daemon_event_loop_delay_seconds', 'gauge', 'Event-loop delay of the daemon over the last window.', [
+    [{ quantile: '0.5' }, seconds(health.eventLoopDelay.p50Ms)],
+    [{ quantile: '0.99' }, seconds(health.eventLoopDelay.p99Ms)],
+  ]);
+  return out.toString();
+}
+
+function seconds(ms: number | null): number | null {
+  return ms === null ? null : ms / 1_000;
+}

@@ -1,0 +1,33 @@
+/** What `/proc` tells about a process, Linux-first; elsewhere the answers degrade to "unknown". */
+import { readFileSync } from 'node:fs';
+
+/**
+ * The process's start time in clock ticks since boot (field 22 of `/proc/<pid>/stat`): together with
+ * the pid it names one process, so a reused pid is not mistaken for the one recorded earlier.
+ * `null` when the process is gone, a zombie, or `/proc` is not there.
+ */
+export function processStartTime(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: split after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z') return null;
+  return fields[19] ?? null;
+}
+
+/** Whether `pid` runs and, when a start time was recorded, is still that same process. */
+export function isSameProcess(pid: number, startTime: string | null): boolean {
+  const now = processStartTime(pid);
+  if (now !== null) return startTime === null || now === startTime;
+  if (process.platform === 'linux') return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What readers (the API, the CLI, the dashboard) see of a server: plain JSON built from its snapshot.
+ * `env` values never appear here, only their names: they often hold API keys.
+ */
+import type { Policy } from './config/policy.js';
+import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
+import type { ExitStatus, ProtocolInfo, ServerStateName } from './machines/server.types.js';
+import type { Transition } from './transitions.js';
+
+/** The latest resource sample of a server's whole process tree. */
+export interface ResourceSample {
+  cpuPercent: number;
+  memoryBytes: number;
+  processes: number;
+}
+
+export interface ServerStatus {
+  name: string;
+  state: ServerStateName;
+  pid: number | null;
+  restarts: number;
+  uptimeMs: number | null;
+  cpuPercent: number | null;
+  memoryBytes: number | null;
+  processes: number | null;
+  lastPingMs: number | null;
+  lastError: string | null;
+  reason: string;
+  disabled: boolean;
+}
+
+export interface ServerDetail extends ServerStatus {
+  command: string;
+  args: string[];
+  cwd: string | null;
+  envNames: string[];
+  policy: Policy;
+  protocol: ProtocolInfo | null;
+  lastExit: ExitStatus | null;
+  noiseLines: number;
+  transitions: Transition[];
+}
+
+const HAS_PROCESS: ReadonlySet<ServerStateName> = new Set(['starting', 'running', 'unhealthy', 'stopping']);
+
+export function serverStatus(
+  snapshot: ServerSnapshot,
+  options: { disabled: boolean; sample?: ResourceSample | null; now?: number },
+): ServerStatus {
+  const { context } = snapshot;
+  const state = serverStateName(snapshot);
+  const live = HAS_PROCESS.has(state) && context.pid !== null;
+  const sample = live ? (options.sample ?? null) : null;
+  return {
+    name: context.spec.name,
+    state,
+    pid: live ? context.pid : null,
+    restarts: context.restarts,
+    uptimeMs: live && context.startedAt !== null ? Math.max(0, (options.now ?? Date.now()) - context.startedAt) : null,
+    cpuPercent: sample?.cpuPercent ?? null,
+    memoryBytes: sample?.memoryBytes ?? null,
+    processes: sample?.processes ?? null,
+    lastPingMs: context.lastPingMs,
+    lastError: context.lastError,
+    reason: context.reason,
+    disabled: options.disabled,
+  };
+}
+
+export function serverDetail(status: ServerStatus, snapshot: ServerSnapshot, transitions: Transition[]): ServerDetail {
+  const { spec, policy, protocol, lastExit, noiseLines } = snapshot.context;
+  return {
+    ...status,
+    command: spec.command,
+    args: spec.args,
+    cwd: spec.cwd ?? null,
+    envNames: Object.keys(spec.env).sort(),
+    policy,
+    protocol,
+    lastExit,
+    noiseLines,
+    transitions,
+  };
+}

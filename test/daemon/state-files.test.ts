@@ -1,0 +1,93 @@
+/** The daemon's state folder: the lock, the groups it owns, and which servers the user wants. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupRegistry, isOrphanGroup, readGroupRecords, reapOrphanGroups } from '../../src/daemon/groups.js';
+import { acquireLock } from '../../src/daemon/lock.js';
+import { WantedState } from '../../src/daemon/wanted.js';
+import { processStartTime } from '../../src/os/proc.js';
+import { eventually, isAlive } from '../support/orchestrator.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'orch-state-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('daemon lock', () => {
+  it('is refused while another live process holds it, with a message naming the owner', () => {
+    const path = join(dir, 'daemon.lock');
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, startTime: processStartTime(process.ppid) }));
+    expect(() => acquireLock(path, (pid) => `held by ${pid}`)).toThrow(`held by ${process.ppid}`);
+  });
+
+  it('is released by its holder, and then free', () => {
+    const path = join(dir, 'daemon.lock');
+    acquireLock(path, () => 'unused').release();
+    acquireLock(path, () => 'unused').release();
+  });
+
+  it('takes over a stale lock whose owner is dead, or a pid reused by another process', () => {
+    const path = join(dir, 'daemon.lock');
+    writeFileSync(path, JSON.stringify({ pid: 2 ** 22 + 7, startTime: '1' }));
+    acquireLock(path, () => 'should not be refused').release();
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, startTime: 'not-its-start-time' }));
+    acquireLock(path, () => 'should not be refused').release();
+  });
+});
+
+describe('wanted state', () => {
+  const servers = [
+    { name: 'a', disabled: false },
+    { name: 'b', disabled: false },
+    { name: 'off', disabled: true },
+  ];
+
+  it('with nothing saved, every enabled server', () => {
+    expect(new WantedState(join(dir, 'state.json')).toStart(servers)).toEqual(['a', 'b']);
+  });
+
+  it('survives a restart: stopped ones stay stopped, started disabled ones start', () => {
+    const file = join(dir, 'state.json');
+    const wanted = new WantedState(file);
+    wanted.record(['b'], 'stopped');
+    wanted.record(['off'], 'started');
+    expect(new WantedState(file).toStart(servers)).toEqual(['a', 'off']);
+  });
+
+  it('a corrupt file counts as nothing saved', () => {
+    const file = join(dir, 'state.json');
+    writeFileSync(file, '{not json');
+    expect(new WantedState(file).toStart(servers)).toEqual(['a', 'b']);
+  });
+});
+
+describe('process groups', () => {
+  it('records and releases groups on disk', () => {
+    const file = join(dir, 'groups.json');
+    const registry = new GroupRegistry(file);
+    registry.spawned('a', process.pid);
+    expect(readGroupRecords(file)).toEqual([{ server: 'a', pgid: process.pid, startTime: processStartTime(process.pid) }]);
+    registry.released('a', process.pid);
+    expect(readGroupRecords(file)).toEqual([]);
+  });
+
+  it('a live leader with another start time is not ours (pid reuse)', () => {
+    expect(isOrphanGroup({ server: 'a', pgid: process.pid, startTime: 'other' })).toBe(false);
+    expect(isOrphanGroup({ server: 'a', pgid: process.pid, startTime: processStartTime(process.pid) })).toBe(true);
+    expect(isOrphanGroup({ server: 'a', pgid: 2 ** 22 + 11, startTime: '1' })).toBe(false);
+  });
+
+  it('reaps a recorded group, children included, even one that ignores SIGTERM', async () => {
+    const file = join(dir, 'groups.json');
+    const leader = spawn('sh', ['-c', 'trap "" TERM; sleep 60 & sleep 60 & wait'], { detached: true, stdio: 'ignore' });
+    await eventually(() => processStartTime(leader.pid!) !== null, 2_000, 'the leader to run');
+    new GroupRegistry(file).spawned('stubborn', leader.pid!);
+    const reaped = await reapOrphanGroups(file, 200);
+    expect(reaped.map((g) => g.server)).toEqual(['stubborn']);
+    await eventually(() => !isAlive(leader.pid!), 2_000, 'the group to be gone');
+    expect(readGroupRecords(file)).toEqual([]);
+  });
+});
