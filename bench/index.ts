@@ -1,10 +1,12 @@
 /** `npm run bench [name…]`: runs every benchmark (or the named ones) and prints their figures. */
 import { benchDaemon } from './daemon.bench.js';
 import { benchRestart } from './restart.bench.js';
+import { benchSampling } from './sampling.bench.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   restart: benchRestart,
   daemon: benchDaemon,
+  sampling: benchSampling,
 };
 
 const wanted = process.argv.slice(2);

@@ -47,7 +47,7 @@ export async function benchRestart(): Promise<void> {
       process.kill(pid, 'SIGKILL');
       await waitFor(
         orch.supervisor.getSnapshot().children.memory!,
-        (s) => serverStateName(s as ServerSnapshot) === 'running' && s.context.pid !== pid,
+        (s) => serverStateName(s as ServerSnapshot) === 'running' && (s as ServerSnapshot).context.pid !== pid,
         { timeout: 20_000 },
       );
       recovery.push(performance.now() - began);

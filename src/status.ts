@@ -4,15 +4,9 @@
  */
 import type { Policy } from './config/policy.js';
 import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
-import type { ExitStatus, ProtocolInfo, ServerStateName } from './machines/server.types.js';
+import type { ExitStatus, ProtocolInfo, ResourceSample, ServerStateName } from './machines/server.types.js';
+import type { HistorySeries } from './metrics/history.js';
 import type { Transition } from './transitions.js';
-
-/** The latest resource sample of a server's whole process tree. */
-export interface ResourceSample {
-  cpuPercent: number;
-  memoryBytes: number;
-  processes: number;
-}
 
 export interface ServerStatus {
   name: string;
@@ -39,6 +33,8 @@ export interface ServerDetail extends ServerStatus {
   lastExit: ExitStatus | null;
   noiseLines: number;
   transitions: Transition[];
+  /** CPU, memory and ping latency over the last hour, oldest first. */
+  history: HistorySeries;
 }
 
 const HAS_PROCESS: ReadonlySet<ServerStateName> = new Set(['starting', 'running', 'unhealthy', 'stopping']);
@@ -67,7 +63,12 @@ export function serverStatus(
   };
 }
 
-export function serverDetail(status: ServerStatus, snapshot: ServerSnapshot, transitions: Transition[]): ServerDetail {
+export function serverDetail(
+  status: ServerStatus,
+  snapshot: ServerSnapshot,
+  transitions: Transition[],
+  history: HistorySeries,
+): ServerDetail {
   const { spec, policy, protocol, lastExit, noiseLines } = snapshot.context;
   return {
     ...status,
@@ -80,5 +81,6 @@ export function serverDetail(status: ServerStatus, snapshot: ServerSnapshot, tra
     lastExit,
     noiseLines,
     transitions,
+    history,
   };
 }

@@ -5,6 +5,7 @@
 import type { ConsolaInstance } from 'consola';
 import { createActor, toPromise, type ActorRefFrom } from 'xstate';
 import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
+import { createSamplerActor, createSamplerPool } from './actors/sampler.actor.js';
 import type { OrchConfig } from './config/load.js';
 import { OrchError } from './errors.js';
 import type { OrchHome } from './home.js';
@@ -13,7 +14,9 @@ import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
 import { shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
-import { serverDetail, serverStatus, type ResourceSample, type ServerDetail, type ServerStatus } from './status.js';
+import { ResourceHistory } from './metrics/history.js';
+import type { ResourceSample } from './machines/server.types.js';
+import { serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
 import { VERSION } from './version.js';
 
@@ -24,8 +27,11 @@ export interface OrchestratorOptions {
   logger: ConsolaInstance;
   onTransition?: (transition: Transition) => void;
   groups?: GroupRecorder;
-  /** The latest resource sample of a server's process tree, when a sampler runs. */
-  sampleOf?: (name: string) => ResourceSample | null;
+}
+
+/** An hour of history at the configured sampling rate, within bounds that keep memory predictable. */
+function historyCapacity(sampleIntervalMs: number): number {
+  return Math.min(3_600, Math.max(60, Math.round(3_600_000 / sampleIntervalMs)));
 }
 
 export type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;
@@ -34,6 +40,7 @@ export interface Orchestrator {
   readonly supervisor: SupervisorActor;
   readonly logs: ServerLogs;
   readonly events: EventLog;
+  readonly history: ResourceHistory;
   names(): string[];
   snapshot(name: string): ServerSnapshot;
   status(name: string): ServerStatus;
@@ -59,8 +66,20 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const listeners = new Set<(transition: Transition) => void>();
   const disabled = new Set(config.servers.filter((server) => server.disabled).map((server) => server.name));
 
+  const history = new ResourceHistory(historyCapacity(config.sampleIntervalMs));
+  const latest = new Map<string, { pid: number; sample: ResourceSample }>();
+  const pool = createSamplerPool();
+  const sampler = createSamplerActor({
+    pool,
+    intervalMs: config.sampleIntervalMs,
+    onSample: (name, pid, sample, at) => {
+      latest.set(name, { pid, sample });
+      history.record(name, at, sample, snapshot(name).context.lastPingMs);
+    },
+    onError: (error) => logger.warn('a resource sample failed', error),
+  });
   const machine = supervisorMachine.provide({
-    actors: { server: serverMachine.provide({ actors: { process: processActor } }) },
+    actors: { server: serverMachine.provide({ actors: { process: processActor } }), sampler },
   });
   const inspect = createTransitionInspector((transition) => {
     try {
@@ -108,19 +127,25 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     check([name]);
     return supervisor.getSnapshot().children[name]!.getSnapshot() as ServerSnapshot;
   };
-  const status = (name: string) =>
-    serverStatus(snapshot(name), { disabled: disabled.has(name), sample: options.sampleOf?.(name) });
+  const status = (name: string) => {
+    const current = snapshot(name);
+    const measured = latest.get(name);
+    // Figures of an earlier process of this server are not this one's.
+    const sample = measured && measured.pid === current.context.pid ? measured.sample : null;
+    return serverStatus(current, { disabled: disabled.has(name), sample });
+  };
 
   return {
     supervisor,
     logs,
     events,
+    history,
     names,
     snapshot,
     status,
     statuses: () => names().map(status),
     detail: (name, transitions = 50) =>
-      serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions })),
+      serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -142,7 +167,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         ]);
         clearTimeout(backstop);
         supervisor.stop();
-        await Promise.all([logs.close(), events.close()]);
+        await Promise.all([logs.close(), events.close(), pool.close()]);
       })();
       return shutdown;
     },

@@ -29,11 +29,14 @@ export interface RemoteServer {
 export interface OrchConfig {
   path: string;
   port: number;
+  /** How often every server's process tree is sampled. */
+  sampleIntervalMs: number;
   servers: ServerDefinition[];
   remote: RemoteServer[];
 }
 
 export const DEFAULT_PORT = 5000;
+export const DEFAULT_SAMPLE_INTERVAL_MS = 2_000;
 /** Names become file names and URL segments, so they are kept to a safe alphabet. */
 const SERVER_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]*$/;
 
@@ -132,7 +135,13 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       );
     }
   }
-  return { path, port: orchestrator.port ?? DEFAULT_PORT, servers, remote };
+  return {
+    path,
+    port: orchestrator.port ?? DEFAULT_PORT,
+    sampleIntervalMs: orchestrator.sampling?.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    servers,
+    remote,
+  };
 }
 
 function invalid(file: string, issues: z.core.$ZodIssue[]): OrchError {

@@ -57,6 +57,7 @@ export const configFileSchema = z.looseObject({
   orchestrator: z
     .strictObject({
       port: z.number().int().min(0).max(65_535).optional(),
+      sampling: z.strictObject({ intervalMs: z.number().int().min(100) }).partial().optional(),
       defaults: policyOverride.optional(),
       servers: z.record(z.string(), policyOverride).optional(),
     })

@@ -15,7 +15,7 @@ export interface SelfHealth {
 
 export function createSelfHealth(): SelfHealth {
   const startedAt = Date.now();
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const histogram = monitorEventLoopDelay({ resolution: 50 });
   histogram.enable();
   let windowStart = { time: performance.now(), cpu: process.cpuUsage() };
   let last = { p50Ms: 0, p99Ms: 0, maxMs: 0, cpuPercent: 0 };

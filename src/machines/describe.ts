@@ -28,3 +28,24 @@ export function formatDuration(ms: number): string {
   if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
   return `${+(ms / 3_600_000).toFixed(1)} h`;
 }
+
+/** Why a resource sample fails the server's check, or null when it is within the policy's limits. */
+export function resourceProblem(
+  limits: { cpuPercent: number; memoryBytes: number },
+  sample: { cpuPercent: number; memoryBytes: number } | null,
+): string | null {
+  if (!sample) return null;
+  if (sample.memoryBytes > limits.memoryBytes) {
+    return `memory ${formatBytes(sample.memoryBytes)} over the ${formatBytes(limits.memoryBytes)} limit`;
+  }
+  if (sample.cpuPercent > limits.cpuPercent) {
+    return `CPU ${Math.round(sample.cpuPercent)}% over the ${limits.cpuPercent}% limit`;
+  }
+  return null;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024 ** 3) return `${+(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${+(bytes / 1024 ** 3).toFixed(2)} GB`;
+}

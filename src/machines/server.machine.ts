@@ -4,7 +4,7 @@
  */
 import { and, assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import { backoffDelay } from './backoff.js';
-import { describeExit, formatDuration, isConfigErrorExit } from './describe.js';
+import { describeExit, formatDuration, isConfigErrorExit, resourceProblem } from './describe.js';
 import type {
   AfterStop,
   ProcessCommand,
@@ -46,6 +46,10 @@ export const serverMachine = setup({
       event.type === 'restart.expired' && event.generation === context.windowGeneration,
     hasRestartsInWindow: ({ context }) => context.windowRestarts > 0,
     afterStopIs: ({ context }, params: { value: AfterStop }) => context.afterStop === params.value,
+    sampleOverLimit: ({ context, event }) =>
+      event.type === 'resources.sample' && resourceProblem(context.policy.health, event) !== null,
+    /** The latest sample is still over a limit: a good ping alone does not make the server healthy. */
+    resourcesOverLimit: ({ context }) => resourceProblem(context.policy.health, context.resources) !== null,
   },
   actions: {
     setReason: assign((_, params: { reason: string }) => ({ reason: params.reason })),
@@ -78,7 +82,12 @@ export const serverMachine = setup({
     recordExit: assign(({ event }) =>
       event.type === 'process.exited' ? { lastExit: { code: event.code, signal: event.signal } } : {},
     ),
-    clearProcess: assign({ pid: null, pgid: null, startedAt: null, consecutiveFailures: 0 }),
+    clearProcess: assign({ pid: null, pgid: null, startedAt: null, consecutiveFailures: 0, resources: null }),
+    recordResources: assign(({ event }) =>
+      event.type === 'resources.sample'
+        ? { resources: { cpuPercent: event.cpuPercent, memoryBytes: event.memoryBytes, processes: event.processes } }
+        : {},
+    ),
     recordReady: assign(({ context, event }) => {
       if (event.type !== 'mcp.ready') return {};
       const { protocol, elapsedMs } = event;
@@ -97,6 +106,7 @@ export const serverMachine = setup({
     }),
     recordPing: assign(({ context, event }) => {
       if (event.type !== 'probe.ok') return {};
+      if (resourceProblem(context.policy.health, context.resources) !== null) return { lastPingMs: event.latencyMs };
       const recovered = context.consecutiveFailures > 0;
       return {
         lastPingMs: event.latencyMs,
@@ -144,6 +154,7 @@ export const serverMachine = setup({
     probeSeq: 0,
     protocol: null,
     noiseLines: 0,
+    resources: null,
     afterStop: 'stay-stopped',
     failure: null,
     reason: 'not started yet',
@@ -176,6 +187,7 @@ export const serverMachine = setup({
       on: {
         'process.spawned': { actions: 'recordSpawn' },
         'process.noise': { actions: 'recordNoise' },
+        'resources.sample': { actions: 'recordResources' },
         'process.failed': { target: 'failing', actions: { type: 'fail', params: ({ event }) => ({ reason: event.error }) } },
         'process.exited': {
           target: 'failing',
@@ -353,12 +365,32 @@ function probeCycle() {
   ];
   return {
     initial: 'waiting' as const,
+    on: {
+      // A sample over a limit counts as a failed check, toward the same threshold as the pings.
+      'resources.sample': [
+        ...failedCheck(({ context, event }) =>
+          event.type === 'resources.sample' ? (resourceProblem(context.policy.health, event) ?? '') : '',
+        ).map((transition) => ({
+          ...transition,
+          guard: transition.guard ? and(['sampleOverLimit', transition.guard]) : ('sampleOverLimit' as const),
+          actions: ['recordResources' as const, ...[transition.actions].flat()],
+        })),
+        { actions: 'recordResources' as const },
+      ],
+    },
     states: {
       waiting: { after: { probeInterval: 'checking' as const } },
       checking: {
         entry: 'sendProbe' as const,
         on: {
-          'probe.ok': { guard: 'currentProbe' as const, target: '#server.active.running.waiting', actions: 'recordPing' as const },
+          'probe.ok': [
+            {
+              guard: and(['currentProbe', 'resourcesOverLimit']),
+              target: '#server.active.unhealthy.waiting',
+              actions: 'recordPing' as const,
+            },
+            { guard: 'currentProbe' as const, target: '#server.active.running.waiting', actions: 'recordPing' as const },
+          ],
           'probe.failed': failedCheck(({ event }) => (event.type === 'probe.failed' ? event.reason : 'check failed')).map(
             (transition) => ({
               ...transition,

@@ -54,6 +54,11 @@ export interface ServerContext {
   probeSeq: number;
   protocol: ProtocolInfo | null;
   noiseLines: number;
+  /**
+   * The last figures the sampler sent (it sends only samples over a limit and the first one back
+   * under): what the health decisions need. The latest figures for display live with the sampler.
+   */
+  resources: ResourceSample | null;
   afterStop: AfterStop;
   /** Set just before a failed start, crash or health restart is judged. */
   failure: { reason: string; fatal: boolean } | null;
@@ -75,9 +80,20 @@ export type ProcessReportEvent =
   | { type: 'probe.ok'; seq: number; latencyMs: number }
   | { type: 'probe.failed'; seq: number; reason: string };
 
+/** The latest resource sample of a server's whole process tree. */
+export interface ResourceSample {
+  cpuPercent: number;
+  memoryBytes: number;
+  processes: number;
+}
+
+/** Sent by the sampler after each tick to every server it measured. */
+export type ResourceSampleEvent = { type: 'resources.sample' } & ResourceSample;
+
 export type ServerEvent =
   | ServerCommandEvent
   | ProcessReportEvent
+  | ResourceSampleEvent
   | { type: 'restart.expired'; generation: number };
 
 /** Commands the machine sends to the process actor. */

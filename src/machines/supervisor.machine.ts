@@ -2,7 +2,7 @@
  * The root of the actor system: one server actor per configured server, one_for_one (a server's
  * failure touches no other), and a shutdown that stops every server in parallel within a deadline.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, setup } from 'xstate';
 import type { Policy } from '../config/policy.js';
 import { serverMachine } from './server.machine.js';
 import type { ServerCommandEvent, ServerSettledEvent, ServerSpec } from './server.types.js';
@@ -51,7 +51,11 @@ export const supervisorMachine = setup({
     events: {} as SupervisorEvent,
     input: {} as SupervisorInput,
   },
-  actors: { server: serverMachine },
+  actors: {
+    server: serverMachine,
+    // Provided by the composition root; without one, nothing is sampled.
+    sampler: fromCallback<{ type: string }, { servers: string[] }>(() => {}),
+  },
   delays: {
     shutdownDeadline: ({ context }) => shutdownDeadlineMs(context.servers.map((server) => server.policy)),
   },
@@ -88,6 +92,13 @@ export const supervisorMachine = setup({
   initial: 'supervising',
   states: {
     supervising: {
+      invoke: {
+        id: '@orch/sampler',
+        src: 'sampler',
+        input: ({ context }) => ({ servers: context.servers.map((server) => server.spec.name) }),
+        // A failing sampler loses the figures, never the servers.
+        onError: {},
+      },
       on: {
         'servers.start': { actions: 'forward' },
         'servers.stop': { actions: 'forward' },

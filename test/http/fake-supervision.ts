@@ -59,7 +59,12 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
           policy: resolvePolicy(),
         },
       });
-      return serverDetail(status(name), actor.getSnapshot(), events.list({ server: name }));
+      return serverDetail(status(name), actor.getSnapshot(), events.list({ server: name }), {
+        at: [1, 2],
+        cpuPercent: [0.5, 1.5],
+        memoryBytes: [52_000_000, 52_428_800],
+        pingMs: [null, 0.4],
+      });
     },
     start: action('start'),
     stop: action('stop'),

@@ -172,6 +172,65 @@ describe('server machine: health checks', () => {
   });
 });
 
+describe('server machine: resource thresholds', () => {
+  const MB = 1024 ** 2;
+  const limits = { health: { intervalMs: 10_000, timeoutMs: 500, cpuPercent: 90, memoryBytes: 100 * MB } };
+  const sample = (memoryBytes: number, cpuPercent = 1) => ({ type: 'resources.sample' as const, cpuPercent, memoryBytes, processes: 2 });
+
+  it('records every sample; within the limits nothing changes', () => {
+    const h = createServerHarness(limits);
+    h.boot();
+    h.send(sample(50 * MB));
+    expect(h.state()).toBe('running');
+    expect(h.context().resources).toEqual({ cpuPercent: 1, memoryBytes: 50 * MB, processes: 2 });
+  });
+
+  it('a sample over the memory limit is a failed check naming the figure; the third restarts', () => {
+    const h = createServerHarness(limits);
+    h.boot();
+    h.send(sample(150 * MB));
+    expect(h.state()).toBe('unhealthy');
+    expect(h.context().reason).toBe('memory 150 MB over the 100 MB limit (1/3)');
+    h.send(sample(160 * MB));
+    expect(h.context().reason).toBe('memory 160 MB over the 100 MB limit (2/3)');
+    h.send(sample(170 * MB));
+    expect(h.state()).toBe('stopping');
+    expect(h.context().reason).toBe('memory 170 MB over the 100 MB limit (3/3): restarting');
+  });
+
+  it('CPU over its limit counts too, together with failed pings', () => {
+    const h = createServerHarness({ health: { ...limits.health, intervalMs: 1_000 } });
+    h.boot();
+    h.advance(1_500);
+    expect(h.context().reason).toBe('ping timed out after 500 ms (1/3)');
+    h.send(sample(10 * MB, 97.4));
+    expect(h.context().reason).toBe('CPU 97% over the 90% limit (2/3)');
+  });
+
+  it('a good ping does not clear the count while the latest sample is over a limit', () => {
+    const h = createServerHarness({ health: { ...limits.health, intervalMs: 1_000 } });
+    h.boot();
+    h.send(sample(150 * MB));
+    h.advance(1_000);
+    h.report({ type: 'probe.ok', seq: h.lastProbeSeq(), latencyMs: 1 });
+    expect(h.state()).toBe('unhealthy');
+    expect(h.context().consecutiveFailures).toBe(1);
+    h.send(sample(50 * MB));
+    h.advance(1_000);
+    h.report({ type: 'probe.ok', seq: h.lastProbeSeq(), latencyMs: 1 });
+    expect(h.state()).toBe('running');
+    expect(h.context().consecutiveFailures).toBe(0);
+  });
+
+  it('a new process starts with no figures', () => {
+    const h = createServerHarness(limits);
+    h.boot();
+    h.send(sample(50 * MB));
+    h.crash();
+    expect(h.context().resources).toBeNull();
+  });
+});
+
 describe('server machine: crashes, backoff and the restart budget', () => {
   it('grows the backoff 0, 1 s, 2 s, 4 s … and caps it at maxBackoffMs', () => {
     const h = createServerHarness({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { resolvePolicy } from '../../src/config/policy.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
-import { serverStateName } from '../../src/machines/server.state.js';
+import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
 import type { ProcessCommand, ProcessReportEvent, ServerInput } from '../../src/machines/server.types.js';
 import { shutdownDeadlineMs, supervisorMachine } from '../../src/machines/supervisor.machine.js';
 import { advanceClock } from './server.harness.js';
@@ -54,7 +54,7 @@ function createSupervisor(servers: Record<string, Behaviour>, disabled: string[]
   const state = (name: string) => {
     const child = supervisor.getSnapshot().children[name];
     if (!child) throw new Error(`no child ${name}`);
-    return serverStateName(child.getSnapshot());
+    return serverStateName(child.getSnapshot() as ServerSnapshot);
   };
   return { supervisor, clock, spawns, errors, policy, state };
 }
@@ -62,7 +62,7 @@ function createSupervisor(servers: Record<string, Behaviour>, disabled: string[]
 describe('supervisor machine', () => {
   it('spawns one server actor per configured server, all stopped', () => {
     const { supervisor, state } = createSupervisor({ a: 'healthy', b: 'healthy' });
-    expect(Object.keys(supervisor.getSnapshot().children).sort()).toEqual(['a', 'b']);
+    expect(Object.keys(supervisor.getSnapshot().children).sort()).toEqual(['@orch/sampler', 'a', 'b']);
     expect(state('a')).toBe('stopped');
     expect(supervisor.getSnapshot().value).toBe('supervising');
   });

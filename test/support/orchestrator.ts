@@ -42,7 +42,7 @@ export function bootOrchestrator(servers: ServerDefinition[]): TestOrchestrator 
   const transitions: Transition[] = [];
   const waiters = new Set<() => void>();
   const orch = createOrchestrator({
-    config: { path: '/test/config.json', port: 0, servers, remote: [] },
+    config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [] },
     logger: createConsola({ level: -999 }),
     onTransition: (transition) => {
       transitions.push(transition);

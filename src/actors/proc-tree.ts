@@ -1,0 +1,79 @@
+/**
+ * Process trees: which processes descend from a server's pid. Servers are launched through wrappers
+ * (`npx` → npm → sh → node), so the cost of a server is the cost of its whole tree. Linux reads
+ * `/proc`; elsewhere `ps` gives the same parent table.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessEntry {
+  pid: number;
+  ppid: number;
+}
+
+/** Parses `/proc/<pid>/stat`; the command name (field 2) may hold spaces and parentheses. */
+export function parseStat(text: string): ProcessEntry | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const pid = Number.parseInt(text, 10);
+  const ppid = Number(text.slice(close + 2).split(' ', 3)[1]);
+  return Number.isInteger(pid) && Number.isInteger(ppid) ? { pid, ppid } : undefined;
+}
+
+/** Each root with its descendants (root first), from one table of every process. */
+export function expandTrees(roots: number[], table: ProcessEntry[]): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  const present = new Set<number>();
+  for (const { pid, ppid } of table) {
+    present.add(pid);
+    const siblings = children.get(ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const trees = new Map<number, number[]>();
+  for (const root of roots) {
+    if (!present.has(root)) {
+      trees.set(root, []);
+      continue;
+    }
+    const tree: number[] = [];
+    const seen = new Set<number>();
+    const stack = [root];
+    while (stack.length > 0) {
+      const pid = stack.pop()!;
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      tree.push(pid);
+      for (const child of children.get(pid) ?? []) stack.push(child);
+    }
+    trees.set(root, tree);
+  }
+  return trees;
+}
+
+export function readProcessTable(): ProcessEntry[] {
+  return process.platform === 'linux' ? readProcTable() : readPsTable();
+}
+
+function readProcTable(): ProcessEntry[] {
+  const table: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    try {
+      const entry = parseStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      if (entry) table.push(entry);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return table;
+}
+
+function readPsTable(): ProcessEntry[] {
+  const output = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' });
+  return output
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([pid, ppid]) => Number.isInteger(pid) && Number.isInteger(ppid))
+    .map(([pid, ppid]) => ({ pid: pid!, ppid: ppid! }));
+}

@@ -1,0 +1,105 @@
+/**
+ * The sampler: one tick every interval (chained, never overlapping) measures the process tree of
+ * every server that has a process, in a piscina worker. Every sample goes to `onSample` (the latest
+ * figures and the history); a server actor is sent one only when it is over a limit or just came back
+ * under, since that is all its health decisions need, and 100 servers × every 2 s of events is not free.
+ * HTTP requests never trigger a sample; they read the last one.
+ */
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { fromCallback, type AnyActorRef } from 'xstate';
+import { resourceProblem } from '../machines/describe.js';
+import type { Policy } from '../config/policy.js';
+import type { ResourceSample } from '../machines/server.types.js';
+import type { SampleResult, SampleTask } from './sampler.worker.js';
+import { treeUsage, type TreeReading } from './tree-usage.js';
+
+export interface SamplerInput {
+  servers: string[];
+}
+
+export interface SamplerPool {
+  run(task: SampleTask): Promise<SampleResult>;
+  close(): Promise<void>;
+}
+
+/** One thread: sampling 500 processes takes a few ms, and the machine has two cores to share. */
+export function createSamplerPool(): SamplerPool {
+  // From source (tests, `npm start`) the worker is TypeScript and needs the tsx loader too.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = fileURLToPath(new URL(`./sampler.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  let pool: Piscina | undefined;
+  return {
+    run(task) {
+      pool ??= new Piscina({
+        filename,
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: Number.POSITIVE_INFINITY,
+        // The worker only reads /proc: a small heap keeps its isolate from costing the daemon tens of MB.
+        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 24 },
+        execArgv: fromSource ? ['--import', 'tsx'] : [],
+      });
+      return pool.run(task) as Promise<SampleResult>;
+    },
+    async close() {
+      await pool?.destroy();
+      pool = undefined;
+    },
+  };
+}
+
+export interface SamplerDeps {
+  pool: SamplerPool;
+  intervalMs: number;
+  onSample?(server: string, pid: number, sample: ResourceSample, at: number): void;
+  onError?(error: unknown): void;
+}
+
+export function createSamplerActor(deps: SamplerDeps) {
+  return fromCallback<{ type: string }, SamplerInput>(({ input, system }) => {
+    const previous = new Map<string, TreeReading & { root: number }>();
+    const overLimit = new Set<string>();
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+
+    const targets = () =>
+      input.servers.flatMap((name) => {
+        const ref = system.get(`server:${name}`) as AnyActorRef | undefined;
+        const context = (ref?.getSnapshot() as { context?: { pid?: number | null; policy?: Policy } } | undefined)?.context;
+        const pid = context?.pid;
+        return ref && typeof pid === 'number' && context?.policy ? [{ name, ref, pid, policy: context.policy }] : [];
+      });
+
+    const tick = async () => {
+      try {
+        const measured = targets();
+        if (measured.length === 0) return;
+        const result = await deps.pool.run({ roots: measured.map((t) => t.pid) });
+        if (stopped) return;
+        measured.forEach(({ name, ref, pid, policy }, index) => {
+          const reading: TreeReading = { at: result.at, pids: result.trees[index] ?? [] };
+          if (reading.pids.length === 0) return;
+          const before = previous.get(name);
+          const sample = treeUsage(before?.root === pid ? before : undefined, reading);
+          previous.set(name, { ...reading, root: pid });
+          deps.onSample?.(name, pid, sample, reading.at);
+          const over = resourceProblem(policy.health, sample) !== null;
+          if (over || overLimit.has(name)) ref.send({ type: 'resources.sample', ...sample });
+          if (over) overLimit.add(name);
+          else overLimit.delete(name);
+        });
+      } catch (error) {
+        deps.onError?.(error);
+      } finally {
+        if (!stopped) timer = setTimeout(() => void tick(), deps.intervalMs);
+      }
+    };
+    timer = setTimeout(() => void tick(), 0);
+
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  });
+}

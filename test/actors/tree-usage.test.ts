@@ -1,0 +1,76 @@
+/** CPU deltas and tree expansion on synthetic /proc data: no processes involved. */
+import { describe, expect, it } from 'vitest';
+import { expandTrees, parseStat } from '../../src/actors/proc-tree.js';
+import { treeUsage, type PidUsage } from '../../src/actors/tree-usage.js';
+
+const MB = 1024 ** 2;
+const usage = (pid: number, ctimeMs: number, memoryMb: number, elapsedMs: number): PidUsage => ({
+  pid, ctimeMs, memoryBytes: memoryMb * MB, elapsedMs,
+});
+
+describe('parseStat', () => {
+  it('reads pid and ppid, even when the command name holds spaces and parentheses', () => {
+    expect(parseStat('4242 (node) S 4200 4242 4242 0 -1 4194560 1 0 0 0 5 2 0 0 20 0 7 0 123456 0 0')).toEqual({ pid: 4242, ppid: 4200 });
+    expect(parseStat('77 (my (weird) name) R 1 77 77 0')).toEqual({ pid: 77, ppid: 1 });
+    expect(parseStat('garbage')).toBeUndefined();
+  });
+});
+
+describe('expandTrees', () => {
+  // npx → sh → node, plus an unrelated process and a second server.
+  const table = [
+    { pid: 1, ppid: 0 },
+    { pid: 100, ppid: 1 },
+    { pid: 101, ppid: 100 },
+    { pid: 102, ppid: 101 },
+    { pid: 103, ppid: 102 },
+    { pid: 200, ppid: 1 },
+    { pid: 300, ppid: 1 },
+    { pid: 301, ppid: 300 },
+  ];
+
+  it('collects every descendant of each root, and nothing else', () => {
+    const trees = expandTrees([100, 300], table);
+    expect(trees.get(100)?.sort()).toEqual([100, 101, 102, 103]);
+    expect(trees.get(300)?.sort()).toEqual([300, 301]);
+  });
+
+  it('a root that is gone has an empty tree; a cycle in bad data does not loop', () => {
+    expect(expandTrees([999], table).get(999)).toEqual([]);
+    expect(expandTrees([5], [{ pid: 5, ppid: 6 }, { pid: 6, ppid: 5 }]).get(5)?.sort()).toEqual([5, 6]);
+  });
+});
+
+describe('treeUsage', () => {
+  it('the first reading has no interval: 0 % CPU, memory summed over the tree', () => {
+    expect(treeUsage(undefined, { at: 1_000, pids: [usage(1, 500, 30, 10_000), usage(2, 100, 20, 10_000)] })).toEqual({
+      cpuPercent: 0,
+      memoryBytes: 50 * MB,
+      processes: 2,
+    });
+  });
+
+  it('CPU % is the CPU time the tree used between two ticks over the wall time between them', () => {
+    const before = { at: 10_000, pids: [usage(1, 1_000, 30, 60_000), usage(2, 500, 20, 60_000)] };
+    const after = { at: 12_000, pids: [usage(1, 2_900, 30, 62_000), usage(2, 600, 25, 62_000)] };
+    expect(treeUsage(before, after)).toEqual({ cpuPercent: 100, memoryBytes: 55 * MB, processes: 2 });
+  });
+
+  it('a process born since the last tick counts all its CPU time; a vanished one counts nothing', () => {
+    const before = { at: 0, pids: [usage(1, 0, 10, 5_000), usage(9, 700, 10, 5_000)] };
+    const after = { at: 2_000, pids: [usage(1, 200, 10, 7_000), usage(3, 300, 40, 1_500)] };
+    expect(treeUsage(before, after).cpuPercent).toBe(25);
+  });
+
+  it('a reused pid (younger than the one seen last tick) is a new process', () => {
+    const before = { at: 0, pids: [usage(7, 9_000, 10, 50_000)] };
+    const after = { at: 2_000, pids: [usage(7, 400, 10, 1_000)] };
+    expect(treeUsage(before, after).cpuPercent).toBe(20);
+  });
+
+  it('sums cores: two busy processes read 200 %', () => {
+    const before = { at: 0, pids: [usage(1, 0, 1, 10_000), usage(2, 0, 1, 10_000)] };
+    const after = { at: 1_000, pids: [usage(1, 1_000, 1, 11_000), usage(2, 1_000, 1, 11_000)] };
+    expect(treeUsage(before, after).cpuPercent).toBe(200);
+  });
+});

@@ -1,0 +1,22 @@
+/** The per-server history ring: fixed size, oldest first, nulls for pings not yet answered. */
+import { describe, expect, it } from 'vitest';
+import { ResourceHistory } from '../../src/metrics/history.js';
+
+describe('ResourceHistory', () => {
+  it('keeps the last `capacity` points per server, oldest first', () => {
+    const history = new ResourceHistory(3);
+    for (let i = 1; i <= 5; i += 1) history.record('a', i * 1_000, { cpuPercent: i, memoryBytes: i * 100 }, i === 5 ? null : i / 10);
+    expect(history.series('a')).toEqual({
+      at: [3_000, 4_000, 5_000],
+      cpuPercent: [3, 4, 5],
+      memoryBytes: [300, 400, 500],
+      pingMs: [0.3, 0.4, null],
+    });
+    expect(history.series('a', 1).at).toEqual([5_000]);
+    expect(history.series('unknown')).toEqual({ at: [], cpuPercent: [], memoryBytes: [], pingMs: [] });
+  });
+
+  it('states its size: 24 bytes a point', () => {
+    expect(ResourceHistory.bytesPerServer(1_800)).toBe(43_200);
+  });
+});
