@@ -1,5 +1,6 @@
 /** `npm run bench [name…]`: runs every benchmark (or the named ones) and prints their figures. */
 import { benchDaemon } from './daemon.bench.js';
+import { benchDashboard } from './dashboard.bench.js';
 import { benchRestart } from './restart.bench.js';
 import { benchSampling } from './sampling.bench.js';
 
@@ -7,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   restart: benchRestart,
   daemon: benchDaemon,
   sampling: benchSampling,
+  dashboard: benchDashboard,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runCLI } from '../dist/cli/cli.js';
+import { runCLI } from '../dist/src/cli/cli.js';
 
 await runCLI(process.argv);

@@ -46,6 +46,7 @@ export interface Orchestrator {
   status(name: string): ServerStatus;
   statuses(): ServerStatus[];
   detail(name: string, transitions?: number): ServerDetail;
+  stateValue(name: string): unknown;
   /** Every transition as it happens; returns the unsubscribe. */
   subscribe(listener: (transition: Transition) => void): () => void;
   start(names?: string[]): void;
@@ -146,6 +147,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     statuses: () => names().map(status),
     detail: (name, transitions = 50) =>
       serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name)),
+    stateValue: (name) => snapshot(name).value,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

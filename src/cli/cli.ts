@@ -74,11 +74,20 @@ export function createCLI() {
     .option('--config <path>', 'MCP config file (default: ~/.mcp.json)')
     .option('--port <port>', 'HTTP port (default: ORCH_PORT, the config, or 5000; 0 picks a free one)')
     .option('--host <host>', 'Address to listen on (default: 127.0.0.1)')
+    .option('--dev', 'Development mode: the dashboard also shows the live statechart')
     .example('orch monitor --config ./examples/demo.mcp.json')
-    .action(async (flags: DaemonFlags) => {
+    .action(async (flags: DaemonFlags & { dev?: boolean }) => {
       const { monitorCommand } = await import('./commands/monitor.js');
       await monitorCommand(flags);
     });
+
+  cli.command('viz', 'Print the server statechart as Mermaid text, read from the machine definition').action(async () => {
+    const [{ chartOf, toMermaid }, { serverMachine }] = await Promise.all([
+      import('../machines/chart.js'),
+      import('../machines/server.machine.js'),
+    ]);
+    process.stdout.write(toMermaid(chartOf(serverMachine)));
+  });
 
   cli.command('shutdown', 'Stop every server, then the daemon').action(async () => {
     const { shutdownCommand } = await import('./commands/shutdown.js');

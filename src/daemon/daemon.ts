@@ -30,6 +30,8 @@ export interface DaemonOptions {
   foreground: boolean;
   /** `saved`: the servers the user last wanted running; `none`: wait to be told. */
   initial: 'saved' | 'none';
+  /** Development mode (also NODE_ENV=development): the dashboard's statechart page. */
+  dev?: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -115,6 +117,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       port: () => listening,
       host: LOOPBACK.has(options.host) ? undefined : options.host,
       health: () => health.read(),
+      dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),
     },

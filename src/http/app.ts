@@ -1,13 +1,15 @@
 /**
  * The daemon's HTTP surface as a Hono app, built from its dependencies so tests call `app.request()`
- * without a socket: the JSON API under `/api`, `/metrics`, and the one-time login link.
+ * without a socket: the JSON API under `/api`, `/metrics`, the one-time login link, and the dashboard.
  */
 import { Hono } from 'hono';
+import { LoginNeeded } from '../../ui/login.js';
 import { setCookie } from 'hono/cookie';
 import { createApi } from './api.js';
 import { allowedHosts, hostGuard, requireAuth, SESSION_COOKIE, Sessions } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorResponse, handleError } from './errors.js';
+import { createPages } from './pages.js';
 import { formatMetrics } from './prometheus.js';
 
 export function createApp(deps: AppDeps, sessions = new Sessions()) {
@@ -25,9 +27,7 @@ export function createApp(deps: AppDeps, sessions = new Sessions()) {
 
   app.get('/login', (c) => {
     const session = sessions.redeem(c.req.query('token') ?? '');
-    if (!session) {
-      return c.text('This login link is unknown, used or expired. Run `orch dashboard` for a new one.\n', 401);
-    }
+    if (!session) return c.html(LoginNeeded({ expired: true }), 401);
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
     return c.redirect('/', 303);
   });
@@ -40,5 +40,6 @@ export function createApp(deps: AppDeps, sessions = new Sessions()) {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );
+  app.route('/', createPages(deps, sessions));
   return app;
 }

@@ -10,6 +10,8 @@ export interface Supervision {
   /** Each of these throws OrchError UNKNOWN_SERVER for a name it does not know. */
   status(name: string): ServerStatus;
   detail(name: string): ServerDetail;
+  /** The machine's state value (e.g. `{ active: { running: 'waiting' } }`), for the statechart view. */
+  stateValue(name: string): unknown;
   start(names?: string[]): void;
   stop(names?: string[]): void;
   restart(names?: string[]): void;
@@ -38,6 +40,8 @@ export interface AppDeps {
   health(): DaemonHealth;
   /** Stops every server, then the daemon; the response is sent before it happens. */
   shutdown(): void;
+  /** Development mode: the statechart page. */
+  dev?: boolean;
   /** Where internal errors are reported; the client only sees that one happened. */
   onInternalError?(error: unknown): void;
 }

@@ -1,4 +1,6 @@
 /** Pure wording for transition reasons, shared by the machine and its readers. */
+import { formatBytes } from '../format.js';
+
 const EX_CONFIG = 78;
 /** Linux numbers of the signals that commonly end a server; machines stay free of node:* imports. */
 const SIGNAL_NAMES: Record<number, string> = {
@@ -42,10 +44,4 @@ export function resourceProblem(
     return `CPU ${Math.round(sample.cpuPercent)}% over the ${limits.cpuPercent}% limit`;
   }
   return null;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
-  if (bytes < 1024 ** 3) return `${+(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${+(bytes / 1024 ** 3).toFixed(2)} GB`;
 }

@@ -3,6 +3,7 @@
  * the composition root (`src/system.ts`) or by tests; every timing is a named delay read from the policy.
  */
 import { and, assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { formatLatency } from '../format.js';
 import { backoffDelay } from './backoff.js';
 import { describeExit, formatDuration, isConfigErrorExit, resourceProblem } from './describe.js';
 import type {
@@ -410,8 +411,4 @@ function probeCycle() {
 
 function livenessCheckName(context: ServerContext): string {
   return context.protocol?.generation === '2026-07-28' ? 'server/discover' : 'ping';
-}
-
-function formatLatency(ms: number): string {
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }

@@ -1,7 +1,8 @@
 /** The CLI's pure pieces: option parsing and the status table. */
 import { describe, expect, it } from 'vitest';
 import { resolvePort, serverNames } from '../../src/cli/options.js';
-import { formatBytes, formatStatusTable, formatUptime, statusJson } from '../../src/cli/status-table.js';
+import { formatStatusTable, statusJson } from '../../src/cli/status-table.js';
+import { formatBytes, formatUptime } from '../../src/format.js';
 import type { ServerStatus } from '../../src/status.js';
 
 const running: ServerStatus = {
@@ -34,9 +35,9 @@ describe('status table', () => {
     const table = formatStatusTable([running, crashed], false);
     expect(table).toBe(
       [
-        'name    state       pid  uptime  ↺   cpu   memory    ping',
-        'memory  ● running  4242   1h02m  2  1.3%  50.0 MB  0.4 ms',
-        'broken  ✖ crashed     –       –  2     –        –       –',
+        'name    state       pid  uptime  ↺   cpu  memory    ping',
+        'memory  ● running  4242   1h02m  2  1.3%   50 MB  0.4 ms',
+        'broken  ✖ crashed     –       –  2     –       –       –',
         '  exited with code 1 while starting',
         '',
       ].join('\n'),
@@ -45,7 +46,7 @@ describe('status table', () => {
 
   it('human figures', () => {
     expect([formatUptime(59_000), formatUptime(61_000), formatUptime(90_000_000)]).toEqual(['59s', '1m01s', '1d1h']);
-    expect([formatBytes(2048), formatBytes(1.5 * 1024 ** 3)]).toEqual(['2 KB', '1.50 GB']);
+    expect([formatBytes(2048), formatBytes(52_428_800), formatBytes(1.5 * 1024 ** 3)]).toEqual(['2 KB', '50 MB', '1.5 GB']);
   });
 
   it('--json holds exactly the documented keys', () => {

@@ -66,6 +66,10 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
         pingMs: [null, 0.4],
       });
     },
+    stateValue: (name) => {
+      const state = status(name).state;
+      return state === 'running' || state === 'unhealthy' ? { active: { [state]: 'waiting' } } : ['starting', 'stopping'].includes(state) ? { active: state } : state;
+    },
     start: action('start'),
     stop: action('stop'),
     restart: action('restart'),

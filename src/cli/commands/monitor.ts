@@ -10,7 +10,7 @@ import { findDaemon, type DaemonClient } from '../client.js';
 import { configPath, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
 
-export async function monitorCommand(flags: DaemonFlags): Promise<void> {
+export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Promise<void> {
   const running = await findDaemon(resolveHome());
   if (running) return attach(running);
   const { runDaemon } = await import('../../daemon/daemon.js');
@@ -20,6 +20,7 @@ export async function monitorCommand(flags: DaemonFlags): Promise<void> {
     host: flags.host ?? '127.0.0.1',
     foreground: true,
     initial: 'saved',
+    dev: flags.dev,
   });
 }
 

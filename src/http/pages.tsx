@@ -1,0 +1,79 @@
+/**
+ * The dashboard: pages rendered on the server with hono/jsx, made live by htmx fragments under `/ui`.
+ * Without a session every page shows how to get in, never the data.
+ */
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { DetailLive, DetailPage } from '../../ui/detail.js';
+import { EventRows, EventsPage } from '../../ui/events.js';
+import { LoginNeeded } from '../../ui/login.js';
+import { OverviewLive, OverviewPage } from '../../ui/overview.js';
+import { ChartView, StatechartPage } from '../../ui/statechart.js';
+import { activeStateIds, chartOf } from '../machines/chart.js';
+import { serverMachine } from '../machines/server.machine.js';
+import { VERSION } from '../version.js';
+import { loadAssets } from './assets.js';
+import { isAuthenticated, type Sessions } from './auth.js';
+import type { AppDeps } from './deps.js';
+
+const EVENTS_SHOWN = 200;
+
+export function createPages(deps: AppDeps, sessions: Sessions) {
+  const { supervision } = deps;
+  const dev = deps.dev ?? false;
+  const pages = new Hono();
+  const assets = loadAssets();
+  const chart = chartOf(serverMachine);
+
+  pages.get('/assets/:file', (c) => {
+    const asset = assets.get(c.req.param('file'));
+    if (!asset) return c.notFound();
+    return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
+  });
+
+  pages.use('*', async (c, next) => {
+    if (c.req.path.startsWith('/assets/')) return next();
+    if (!isAuthenticated(c, deps.token, sessions)) return c.html(<LoginNeeded />, 401);
+    await next();
+  });
+
+  pages.get('/', (c) => c.html(<OverviewPage servers={supervision.statuses()} dev={dev} version={VERSION} />));
+  pages.get('/ui/overview', (c) =>
+    c.html(<OverviewLive servers={supervision.statuses()} filter={{ name: c.req.query('name'), state: c.req.query('state') }} />),
+  );
+
+  pages.get('/servers/:name', (c) => {
+    const name = c.req.param('name');
+    const server = supervision.detail(name);
+    return c.html(<DetailPage server={server} dev={dev} version={VERSION} hasLogFile={supervision.logs.filePath(name) !== undefined} />);
+  });
+  pages.get('/ui/servers/:name', (c) => c.html(<DetailLive server={supervision.detail(c.req.param('name'))} />));
+  pages.get('/servers/:name/log', async (c) => {
+    const name = c.req.param('name');
+    supervision.status(name);
+    const path = supervision.logs.filePath(name);
+    const text = path ? await readFile(path, 'utf8').catch(() => '') : '';
+    return c.body(text, 200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}.log"`,
+    });
+  });
+
+  pages.get('/events', (c) =>
+    c.html(<EventsPage events={supervision.events.list({ limit: EVENTS_SHOWN }).reverse()} dev={dev} version={VERSION} />),
+  );
+  pages.get('/ui/events', (c) => c.html(<EventRows events={supervision.events.list({ limit: EVENTS_SHOWN }).reverse()} />));
+
+  if (dev) {
+    const current = () => {
+      const map = new Map<string, string[]>();
+      for (const name of supervision.names()) {
+        for (const id of activeStateIds(chart.id, supervision.stateValue(name))) map.set(id, [...(map.get(id) ?? []), name]);
+      }
+      return map;
+    };
+    pages.get('/statechart', (c) => c.html(<StatechartPage chart={chart} current={current()} version={VERSION} />));
+    pages.get('/ui/statechart', (c) => c.html(<ChartView chart={chart} current={current()} />));
+  }
+  return pages;
+}

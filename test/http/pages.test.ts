@@ -1,0 +1,123 @@
+/** The dashboard rendered through `app.request()`: cards, states, escaping, and no data without a session. */
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.js';
+import { Sessions } from '../../src/http/auth.js';
+import { createFakeSupervision, PORT, SECRET } from './fake-supervision.js';
+
+const HOST = `127.0.0.1:${PORT}`;
+
+function setup(states?: Parameters<typeof createFakeSupervision>[0], dev = false) {
+  const fake = createFakeSupervision(states);
+  const sessions = new Sessions();
+  const app = createApp({ ...fake.deps, dev }, sessions);
+  const session = sessions.redeem(sessions.issueLoginCode().code)!;
+  const get = async (path: string, loggedIn = true) => {
+    const response = await app.request(`http://${HOST}${path}`, {
+      headers: { host: HOST, ...(loggedIn ? { cookie: `orch_session=${session}` } : {}) },
+    });
+    return { status: response.status, html: await response.text(), type: response.headers.get('content-type') };
+  };
+  return { fake, get };
+}
+
+describe('dashboard pages', () => {
+  it('the overview has one card per server with its state symbol and word, figures and buttons', async () => {
+    const { get } = setup({ memory: 'running', files: 'stopped', broken: 'crashed' });
+    const { status, html, type } = await get('/');
+    expect(status).toBe(200);
+    expect(type).toMatch(/text\/html/);
+    expect(html).toContain('<script src="/assets/htmx.min.js"');
+    expect(html).toMatch(/<article class="card state-running" data-server="memory" data-state="running" data-pid="4000">/);
+    expect(html).toContain('🟢</span> running');
+    expect(html).toContain('⏹️</span> stopped');
+    expect(html).toContain('❌</span> crashed');
+    expect(html).toContain('data-figure="memory">50 MB<');
+    expect(html).toContain('hx-post="/api/servers/memory/restart"');
+    expect(html).toMatch(/data-summary="running">🟢 1 running/);
+  });
+
+  it('disables the buttons that make no sense in the state', async () => {
+    const { get } = setup({ idle: 'stopped' });
+    const { html } = await get('/ui/overview');
+    expect(html).toMatch(/<button type="button" hx-post="\/api\/servers\/idle\/stop" hx-swap="none" disabled="" data-action="stop"/);
+    expect(html).not.toMatch(/idle\/start" hx-swap="none" disabled/);
+  });
+
+  it('filters the cards by name and state', async () => {
+    const { get } = setup({ memory: 'running', files: 'stopped', 'memory-2': 'stopped' });
+    const byName = await get('/ui/overview?name=MEM&state=');
+    expect(byName.html).toContain('data-server="memory"');
+    expect(byName.html).toContain('data-server="memory-2"');
+    expect(byName.html).not.toContain('data-server="files"');
+    const byState = await get('/ui/overview?name=mem&state=stopped');
+    expect(byState.html).not.toContain('data-server="memory"');
+    expect(byState.html).toContain('data-server="memory-2"');
+  });
+
+  it('escapes server names, reasons and log text', async () => {
+    const { get, fake } = setup({ '<img src=x onerror=alert(1)>': 'running' });
+    fake.statuses.get('<img src=x onerror=alert(1)>')!.reason = '<script>alert("reason")</script>';
+    const { html } = await get('/');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('&lt;script&gt;alert(&quot;reason&quot;)&lt;/script&gt;');
+  });
+
+  it('the detail page shows the policy, env names (never values), graphs and the log tail', async () => {
+    const { get, fake } = setup();
+    fake.emit({ time: Date.UTC(2026, 10, 25, 9, 0, 0), server: 'memory', from: 'starting', to: 'running', reason: 'pid 4000 ready in 180 ms' });
+    const { status, html } = await get('/servers/memory');
+    expect(status).toBe(200);
+    expect(html).toContain('<code>health.intervalMs</code>');
+    expect(html).toContain('API_KEY');
+    expect(html).not.toContain(SECRET);
+    expect(html).toMatch(/<figure class="chart" data-chart="Memory">/);
+    expect(html).toContain('<polyline points=');
+    expect(html).toContain('data-stream="/api/servers/memory/logs/stream?tail=200"');
+    expect(html).toContain('2026-11-25 09:00:00');
+    expect(html).toContain('pid 4000 ready in 180 ms');
+  });
+
+  it('the log download is the server log file, as an attachment', async () => {
+    const { get } = setup();
+    const { status, type } = await get('/servers/memory/log');
+    expect(status).toBe(200);
+    expect(type).toMatch(/text\/plain/);
+  });
+
+  it('the events page lists transitions newest first, escaped', async () => {
+    const { get, fake } = setup();
+    fake.emit({ time: 1_000, server: 'memory', from: 'stopped', to: 'starting', reason: 'first' });
+    fake.emit({ time: 2_000, server: 'memory', from: 'starting', to: 'running', reason: '<b>second</b>' });
+    const { html } = await get('/events');
+    expect(html.indexOf('&lt;b&gt;second&lt;/b&gt;')).toBeGreaterThan(0);
+    expect(html.indexOf('&lt;b&gt;second')).toBeLessThan(html.indexOf('first'));
+  });
+
+  it('without a session every page says how to get in and shows no data', async () => {
+    const { get } = setup();
+    for (const path of ['/', '/ui/overview', '/servers/memory', '/events']) {
+      const { status, html } = await get(path, false);
+      expect(status, path).toBe(401);
+      expect(html).toContain('<code>orch dashboard</code>');
+      expect(html).not.toContain('memory');
+    }
+    expect((await get('/assets/style.css', false)).status).toBe(200);
+    expect((await get('/assets/htmx.min.js', false)).html).toMatch(/htmx/);
+  });
+
+  it('the statechart page exists only in development, drawn from the machine, the current state highlighted', async () => {
+    expect((await setup().get('/statechart')).status).toBe(404);
+    const { get } = setup({ memory: 'running', files: 'stopped' }, true);
+    const { status, html } = await get('/statechart');
+    expect(status).toBe(200);
+    for (const id of ['server.stopped', 'server.active.starting', 'server.active.running.checking', 'server.active.stopping.killing', 'server.backoff', 'server.crashed']) {
+      expect(html).toContain(`data-state-id="${id}"`);
+    }
+    expect(html).toContain('<code>after probeTimeout</code>');
+    expect(html).toMatch(/<div class="chart-state current" data-state-id="server.active.running.waiting" data-servers="memory">/);
+    expect(html).toMatch(/<div class="chart-state current" data-state-id="server.stopped" data-servers="files">/);
+    expect(html).toMatch(/<div class="chart-state" data-state-id="server.crashed" data-servers="">/);
+  });
+});

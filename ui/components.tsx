@@ -1,0 +1,115 @@
+/** Pieces every dashboard page shares: the page frame, the state badge, the action buttons, figures. */
+import type { Child } from 'hono/jsx';
+import { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from '../src/format.js';
+import type { ServerStateName } from '../src/machines/server.types.js';
+import type { ServerStatus } from '../src/status.js';
+
+export const STATE_SYMBOL: Record<ServerStateName, string> = {
+  running: '🟢',
+  stopped: '⏹️',
+  crashed: '❌',
+  unhealthy: '⚠️',
+  starting: '🔄',
+  stopping: '🔄',
+  backoff: '🔄',
+};
+
+export type Page = 'overview' | 'events' | 'statechart' | 'server';
+
+export function Layout(props: { title: string; page: Page; dev: boolean; version: string; live?: boolean; children: Child }) {
+  const link = (page: Page, href: string, label: string) => (
+    <a href={href} aria-current={props.page === page ? 'page' : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title} · orch</title>
+        <link rel="stylesheet" href="/assets/style.css" />
+        <script src="/assets/htmx.min.js" defer></script>
+        <script src="/assets/dashboard.js" defer></script>
+      </head>
+      <body data-live={props.live === false ? 'false' : 'true'}>
+        <header class="top">
+          <a class="brand" href="/">
+            orch
+          </a>
+          <nav>
+            {link('overview', '/', 'Overview')}
+            {link('events', '/events', 'Events')}
+            {props.dev ? link('statechart', '/statechart', 'Statechart') : null}
+          </nav>
+          <span class="meta">v{props.version}</span>
+        </header>
+        <main>{props.children}</main>
+        <div id="flash" role="status" aria-live="polite"></div>
+      </body>
+    </html>
+  );
+}
+
+export function StateBadge({ state }: { state: ServerStateName }) {
+  return (
+    <span class={`state state-word-${state}`} data-state={state}>
+      <span aria-hidden="true">{STATE_SYMBOL[state]}</span> {state}
+    </span>
+  );
+}
+
+const ACTIONS = [
+  ['start', 'Start', (s: ServerStateName) => s === 'stopped' || s === 'crashed' || s === 'backoff'],
+  ['stop', 'Stop', (s: ServerStateName) => s !== 'stopped'],
+  ['restart', 'Restart', (s: ServerStateName) => s !== 'stopped' && s !== 'stopping'],
+] as const;
+
+/** The same requests the CLI sends; htmx posts them from this origin, so they pass the Origin check. */
+export function ActionButtons({ name, state }: { name: string; state: ServerStateName }) {
+  return (
+    <div class="actions">
+      {ACTIONS.map(([action, label, allowed]) => (
+        <button
+          type="button"
+          hx-post={`/api/servers/${encodeURIComponent(name)}/${action}`}
+          hx-swap="none"
+          disabled={!allowed(state)}
+          data-action={action}
+          aria-label={`${label} ${name}`}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Figures({ server }: { server: ServerStatus }) {
+  const rows: [string, string, string][] = [
+    ['pid', 'pid', orDash(server.pid, String)],
+    ['uptime', 'uptime', orDash(server.uptimeMs, formatUptime)],
+    ['restarts', 'restarts', String(server.restarts)],
+    ['cpu', 'CPU', orDash(server.cpuPercent, formatPercent)],
+    ['memory', 'memory', orDash(server.memoryBytes, formatBytes)],
+    ['ping', 'last ping', orDash(server.lastPingMs, formatLatency)],
+  ];
+  return (
+    <dl class="figures">
+      {rows.map(([key, label, value]) => (
+        <div>
+          <dt>{label}</dt>
+          <dd data-figure={key}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function serverHref(name: string): string {
+  return `/servers/${encodeURIComponent(name)}`;
+}
+
+export function formatTime(time: number): string {
+  return new Date(time).toISOString().replace('T', ' ').slice(0, 19);
+}

@@ -1,0 +1,138 @@
+/** One server: its figures and graphs, the effective policy, the last transitions, and a live log tail. */
+import { formatBytes, formatLatency, formatPercent } from '../src/format.js';
+import type { ServerDetail } from '../src/status.js';
+import { LineChart } from './chart.js';
+import { ActionButtons, Figures, formatTime, Layout, serverHref, StateBadge } from './components.js';
+
+export function DetailPage(props: { server: ServerDetail; dev: boolean; version: string; hasLogFile: boolean }) {
+  const { server } = props;
+  const href = serverHref(server.name);
+  return (
+    <Layout title={server.name} page="server" dev={props.dev} version={props.version}>
+      <div id="live" hx-get={`/ui${href}`} hx-trigger="every 5s, orch:transition from:body" hx-sync="this:queue last">
+        <DetailLive server={server} />
+      </div>
+      <div class="grid-2">
+        <section>
+          <h2>Command</h2>
+          <div class="panel">
+            <table>
+              <tbody>
+                <tr>
+                  <th>command</th>
+                  <td>
+                    <code>{[server.command, ...server.args].join(' ')}</code>
+                  </td>
+                </tr>
+                <tr>
+                  <th>cwd</th>
+                  <td>{server.cwd ?? '(the daemon\u2019s)'}</td>
+                </tr>
+                <tr>
+                  <th>env</th>
+                  <td>{server.envNames.length ? server.envNames.join(', ') : 'none'} (values are never shown)</td>
+                </tr>
+                <tr>
+                  <th>protocol</th>
+                  <td>{server.protocol ? `${server.protocol.protocolVersion} (${server.protocol.serverInfo.name ?? '?'} ${server.protocol.serverInfo.version ?? ''})` : '–'}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
+        </section>
+        <section>
+          <h2>Policy</h2>
+          <div class="panel">
+            <PolicyTable policy={server.policy} />
+          </div>
+        </section>
+      </div>
+      <section>
+        <h2>Log</h2>
+        <div class="panel">
+          <div class="log-tools">
+            <button type="button" id="log-pause" aria-pressed="false">
+              Pause
+            </button>
+            {props.hasLogFile ? (
+              <a class="button" href={`${href}/log`} download={`${server.name}.log`}>
+                Download full log
+              </a>
+            ) : null}
+            <span class="status" id="log-status" aria-live="polite">
+              connecting…
+            </span>
+          </div>
+          <pre class="log" id="log" data-stream={`/api${href}/logs/stream?tail=200`} tabindex={0} aria-label={`${server.name} log`}></pre>
+        </div>
+      </section>
+    </Layout>
+  );
+}
+
+export function DetailLive({ server }: { server: ServerDetail }) {
+  const { history } = server;
+  return (
+    <>
+      <h1 data-server={server.name} data-state={server.state} data-pid={server.pid ?? ''}>
+        <span>{server.name}</span>
+        <StateBadge state={server.state} />
+      </h1>
+      <div class="panel">
+        <Figures server={server} />
+        <p class="reason">{server.reason}</p>
+        {server.lastError ? <p class="error">last error: {server.lastError}</p> : null}
+        <ActionButtons name={server.name} state={server.state} />
+      </div>
+      <h2>Last hour</h2>
+      <div class="charts">
+        <LineChart label="CPU" at={history.at} values={history.cpuPercent} format={formatPercent} />
+        <LineChart label="Memory" at={history.at} values={history.memoryBytes} format={formatBytes} />
+        <LineChart label="Ping" at={history.at} values={history.pingMs} format={formatLatency} />
+      </div>
+      <h2>Transitions</h2>
+      <div class="panel">
+        <table>
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>from → to</th>
+              <th>reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...server.transitions].reverse().map((t) => (
+              <tr>
+                <td class="time">{formatTime(t.time)}</td>
+                <td>
+                  {t.from} → {t.to}
+                </td>
+                <td>{t.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+function PolicyTable({ policy }: { policy: ServerDetail['policy'] }) {
+  const rows = Object.entries(policy).flatMap(([section, values]) =>
+    typeof values === 'object' ? Object.entries(values).map(([key, value]) => [`${section}.${key}`, String(value)]) : [[section, String(values)]],
+  );
+  return (
+    <table>
+      <tbody>
+        {rows.map(([key, value]) => (
+          <tr>
+            <th>
+              <code>{key}</code>
+            </th>
+            <td class="num">{value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
