@@ -32,6 +32,8 @@ export async function benchDaemon(): Promise<void> {
     const startAll = performance.now() - began;
     const { stdout } = await orch('status', '--json');
     const running = (JSON.parse(stdout) as { servers: { state: string }[] }).servers.filter((s) => s.state === 'running').length;
+    // Steady state: 100 node processes just started are still compiling and the first samples run.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
 
     const statusTimes: number[] = [];
     for (let i = 0; i < 20; i += 1) {

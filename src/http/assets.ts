@@ -1,23 +1,12 @@
 /** The dashboard's static files, read once: its own from `ui/assets`, htmx from node_modules (never a CDN). */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 export interface Asset {
   body: string;
   type: string;
-}
-
-/** From `src/http` or `dist/src/http` alike: the folder holding package.json. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('orch: cannot find its package folder');
-    dir = parent;
-  }
-  return dir;
 }
 
 export function loadAssets(): Map<string, Asset> {
