@@ -51,6 +51,48 @@ export function expandTrees(roots: number[], table: ProcessEntry[]): Map<number,
   return trees;
 }
 
+/** A process that a settled server starts is counted from the next full scan, within this long. */
+export const TABLE_MAX_AGE_MS = 10_000;
+
+/**
+ * The parent table, kept between ticks: scanning every process costs about as much as measuring the
+ * trees, and settled trees rarely change. It is read again once it is `maxAgeMs` old, while any root
+ * is younger than that (wrappers start their children then), and when told it went stale (a process
+ * of a tree died or changed parent).
+ */
+export class ProcessTableCache {
+  private parents = new Map<number, number>();
+  private table: ProcessEntry[] = [];
+  private readAt = Number.NEGATIVE_INFINITY;
+  private firstSeen = new Map<number, number>();
+
+  constructor(
+    private readonly read: () => ProcessEntry[],
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  trees(roots: number[]): Map<number, number[]> {
+    const now = this.now();
+    this.firstSeen = new Map(roots.map((root) => [root, this.firstSeen.get(root) ?? now]));
+    const youngRoot = [...this.firstSeen.values()].some((seen) => now - seen < this.maxAgeMs);
+    if (youngRoot || now - this.readAt >= this.maxAgeMs) {
+      this.table = this.read();
+      this.parents = new Map(this.table.map(({ pid, ppid }) => [pid, ppid]));
+      this.readAt = now;
+    }
+    return expandTrees(roots, this.table);
+  }
+
+  parentOf(pid: number): number | undefined {
+    return this.parents.get(pid);
+  }
+
+  invalidate(): void {
+    this.readAt = Number.NEGATIVE_INFINITY;
+  }
+}
+
 export function readProcessTable(): ProcessEntry[] {
   return process.platform === 'linux' ? readProcTable() : readPsTable();
 }

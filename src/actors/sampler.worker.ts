@@ -3,7 +3,7 @@
  * process with pidusage, in one batch. Runs in piscina, off the supervisor's event loop.
  */
 import pidusage from 'pidusage';
-import { expandTrees, readProcessTable } from './proc-tree.js';
+import { ProcessTableCache, readProcessTable, TABLE_MAX_AGE_MS } from './proc-tree.js';
 import type { PidUsage } from './tree-usage.js';
 
 export interface SampleTask {
@@ -16,12 +16,15 @@ export interface SampleResult {
   trees: PidUsage[][];
 }
 
+const table = new ProcessTableCache(readProcessTable, TABLE_MAX_AGE_MS);
+
 export default async function sample({ roots }: SampleTask): Promise<SampleResult> {
-  const trees = expandTrees(roots, readProcessTable());
+  const trees = table.trees(roots);
   const pids = [...new Set([...trees.values()].flat())];
   const at = Date.now();
   // A batch silently leaves out pids that died meanwhile.
   const stats = pids.length > 0 ? await pidusage(pids) : {};
+  if (pids.some((pid) => stats[pid]?.ppid !== table.parentOf(pid))) table.invalidate();
   return {
     at,
     trees: roots.map((root) =>

@@ -1,6 +1,6 @@
 /** CPU deltas and tree expansion on synthetic /proc data: no processes involved. */
 import { describe, expect, it } from 'vitest';
-import { expandTrees, parseStat } from '../../src/actors/proc-tree.js';
+import { expandTrees, parseStat, ProcessTableCache, type ProcessEntry } from '../../src/actors/proc-tree.js';
 import { treeUsage, type PidUsage } from '../../src/actors/tree-usage.js';
 
 const MB = 1024 ** 2;
@@ -38,6 +38,59 @@ describe('expandTrees', () => {
   it('a root that is gone has an empty tree; a cycle in bad data does not loop', () => {
     expect(expandTrees([999], table).get(999)).toEqual([]);
     expect(expandTrees([5], [{ pid: 5, ppid: 6 }, { pid: 6, ppid: 5 }]).get(5)?.sort()).toEqual([5, 6]);
+  });
+});
+
+describe('ProcessTableCache', () => {
+  const setup = () => {
+    const clock = { now: 0 };
+    let table: ProcessEntry[] = [{ pid: 100, ppid: 1 }];
+    const reads: number[] = [];
+    const cache = new ProcessTableCache(
+      () => {
+        reads.push(clock.now);
+        return table;
+      },
+      10_000,
+      () => clock.now,
+    );
+    return { clock, cache, reads, setTable: (next: ProcessEntry[]) => (table = next) };
+  };
+
+  it('reads the table on every tick while a root is young, then only once it is stale', () => {
+    const { clock, cache, reads, setTable } = setup();
+    cache.trees([100]);
+    clock.now = 2_000;
+    setTable([{ pid: 100, ppid: 1 }, { pid: 101, ppid: 100 }]);
+    // The wrapper's child, started in the server's first seconds, is seen at once.
+    expect(cache.trees([100]).get(100)).toEqual([100, 101]);
+    clock.now = 10_000;
+    cache.trees([100]);
+    setTable([{ pid: 100, ppid: 1 }, { pid: 101, ppid: 100 }, { pid: 102, ppid: 100 }]);
+    clock.now = 11_000;
+    expect(cache.trees([100]).get(100)).toEqual([100, 101]);
+    clock.now = 12_000;
+    expect(cache.trees([100]).get(100)?.sort()).toEqual([100, 101, 102]);
+    expect(reads).toEqual([0, 2_000, 12_000]);
+  });
+
+  it('a new root, or a table declared stale, is read again at once', () => {
+    const { clock, cache, reads, setTable } = setup();
+    cache.trees([100]);
+    clock.now = 30_000;
+    cache.trees([100]);
+    clock.now = 31_000;
+    cache.trees([100]);
+    setTable([{ pid: 100, ppid: 1 }, { pid: 200, ppid: 1 }]);
+    clock.now = 32_000;
+    expect(cache.trees([100, 200]).get(200)).toEqual([200]);
+    expect(cache.parentOf(200)).toBe(1);
+    clock.now = 45_000;
+    cache.trees([100, 200]);
+    clock.now = 46_000;
+    cache.invalidate();
+    cache.trees([100, 200]);
+    expect(reads).toEqual([0, 30_000, 32_000, 45_000, 46_000]);
   });
 });
 

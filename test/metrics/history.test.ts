@@ -16,7 +16,19 @@ describe('ResourceHistory', () => {
     expect(history.series('unknown')).toEqual({ at: [], cpuPercent: [], memoryBytes: [], pingMs: [] });
   });
 
-  it('states its size: 24 bytes a point', () => {
-    expect(ResourceHistory.bytesPerServer(1_800)).toBe(43_200);
+  it('keeps times to a tenth of a second, and figures as 32-bit floats', () => {
+    const history = new ResourceHistory(10);
+    const start = Date.UTC(2026, 10, 25, 10, 0, 0, 17);
+    history.record('a', start, { cpuPercent: 12.34, memoryBytes: 1_234_567_890 }, 1.5);
+    history.record('a', start + 2_049, { cpuPercent: 0, memoryBytes: 0 }, null);
+    history.record('a', start - 5_000, { cpuPercent: 0, memoryBytes: 0 }, null);
+    const series = history.series('a');
+    expect(series.at).toEqual([start, start + 2_000, start - 5_000]);
+    expect(series.cpuPercent[0]).toBe(12.3);
+    expect(series.memoryBytes[0]).toBeCloseTo(1_234_567_890, -3);
+  });
+
+  it('states its size: 16 bytes a point', () => {
+    expect(ResourceHistory.bytesPerServer(1_800)).toBe(28_800);
   });
 });
