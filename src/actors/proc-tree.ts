@@ -4,7 +4,7 @@
  * `/proc`; elsewhere `ps` gives the same parent table.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 export interface ProcessEntry {
   pid: number;
@@ -97,15 +97,23 @@ export function readProcessTable(): ProcessEntry[] {
   return process.platform === 'linux' ? readProcTable() : readPsTable();
 }
 
+/** A stat line is a few hundred bytes (the command name in it is cut to 15). */
+const statBuffer = Buffer.alloc(1024);
+
 function readProcTable(): ProcessEntry[] {
   const table: ProcessEntry[] = [];
   for (const name of readdirSync('/proc')) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    let fd: number | undefined;
     try {
-      const entry = parseStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      // One read into a reused buffer: readFileSync would stat the file and read again to find its end.
+      fd = openSync(`/proc/${name}/stat`, 'r');
+      const entry = parseStat(statBuffer.toString('latin1', 0, readSync(fd, statBuffer, 0, statBuffer.length, 0)));
       if (entry) table.push(entry);
     } catch {
       // Gone between the listing and the read.
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
   return table;
