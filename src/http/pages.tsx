@@ -9,12 +9,15 @@ import { EventRows, EventsPage } from '../../ui/events.js';
 import { LoginNeeded } from '../../ui/login.js';
 import { OverviewLive, OverviewPage } from '../../ui/overview.js';
 import { ChartView, StatechartPage } from '../../ui/statechart.js';
+import { UnknownServerPage } from '../../ui/unknown-server.js';
+import { isOrchError } from '../errors.js';
 import { activeStateIds, chartOf } from '../machines/chart.js';
 import { serverMachine } from '../machines/server.machine.js';
 import { VERSION } from '../version.js';
 import { loadAssets } from './assets.js';
 import { isAuthenticated, type Sessions } from './auth.js';
 import type { AppDeps } from './deps.js';
+import { handleError } from './errors.js';
 
 const EVENTS_SHOWN = 200;
 
@@ -24,6 +27,13 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
   const pages = new Hono();
   const assets = loadAssets();
   const chart = chartOf(serverMachine);
+
+  // A person followed a link here: an unknown server gets a page, not the API's JSON.
+  pages.onError((error, c) =>
+    isOrchError(error) && error.code === 'UNKNOWN_SERVER'
+      ? c.html(<UnknownServerPage name={c.req.param('name') ?? ''} known={supervision.names()} dev={dev} version={VERSION} />, 404)
+      : handleError(error, c, deps.onInternalError),
+  );
 
   pages.get('/assets/:file', (c) => {
     const asset = assets.get(c.req.param('file'));

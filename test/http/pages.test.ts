@@ -107,6 +107,18 @@ describe('dashboard pages', () => {
     expect((await get('/assets/htmx.min.js', false)).html).toMatch(/htmx/);
   });
 
+  it('an unknown server is a 404 page that lists the known ones, escaped', async () => {
+    const { get } = setup({ memory: 'running', files: 'stopped' });
+    for (const path of ['/servers/%3Cb%3Emissing', '/ui/servers/%3Cb%3Emissing', '/servers/%3Cb%3Emissing/log']) {
+      const { status, html, type } = await get(path);
+      expect(status, path).toBe(404);
+      expect(type).toMatch(/text\/html/);
+      expect(html).toContain('No server named “&lt;b&gt;missing”');
+      expect(html).toContain('<a href="/servers/memory">memory</a>, <a href="/servers/files">files</a>');
+    }
+    expect((await get('/api/servers/missing')).type).toMatch(/application\/json/);
+  });
+
   it('the statechart page exists only in development, drawn from the machine, the current state highlighted', async () => {
     expect((await setup().get('/statechart')).status).toBe(404);
     const { get } = setup({ memory: 'running', files: 'stopped' }, true);
