@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createSamplerPool } from '../src/actors/sampler.actor.js';
 import { TABLE_MAX_AGE_MS } from '../src/actors/proc-tree.js';
+import { statFields } from '../src/os/proc.js';
 import { treeUsage } from '../src/actors/tree-usage.js';
 import { heading, median, ms, row } from './stats.js';
 
@@ -61,8 +62,7 @@ async function tickTimes(count: number): Promise<void> {
 }
 
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? [];
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 

@@ -5,18 +5,19 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { statFields } from '../os/proc.js';
 
 export interface ProcessEntry {
   pid: number;
   ppid: number;
 }
 
-/** Parses `/proc/<pid>/stat`; the command name (field 2) may hold spaces and parentheses. */
+/** Parses `/proc/<pid>/stat` into the pid and its parent's. */
 export function parseStat(text: string): ProcessEntry | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
+  const fields = statFields(text);
+  if (!fields) return undefined;
   const pid = Number.parseInt(text, 10);
-  const ppid = Number(text.slice(close + 2).split(' ', 3)[1]);
+  const ppid = Number(fields[1]);
   return Number.isInteger(pid) && Number.isInteger(ppid) ? { pid, ppid } : undefined;
 }
 

@@ -2,6 +2,15 @@
 import { readFileSync } from 'node:fs';
 
 /**
+ * The fields of a `/proc/<pid>/stat` line after the command name, from the state (field 3) on; the
+ * name (field 2) may hold spaces and parentheses, so the split starts after its last closing one.
+ */
+export function statFields(stat: string): string[] | undefined {
+  const close = stat.lastIndexOf(')');
+  return close < 0 ? undefined : stat.slice(close + 2).split(' ');
+}
+
+/**
  * The process's start time in clock ticks since boot (field 22 of `/proc/<pid>/stat`): together with
  * the pid it names one process, so a reused pid is not mistaken for the one recorded earlier.
  * `null` when the process is gone, a zombie, or `/proc` is not there.
@@ -13,9 +22,8 @@ export function processStartTime(pid: number): string | null {
   } catch {
     return null;
   }
-  // The command name (field 2) may hold spaces and parentheses: split after its closing one.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z') return null;
+  const fields = statFields(stat);
+  if (!fields || fields[0] === 'Z') return null;
   return fields[19] ?? null;
 }
 

@@ -7,6 +7,7 @@ import type { ServerDefinition } from '../../src/config/load.js';
 import { resolvePolicy, type PolicyOverride } from '../../src/config/policy.js';
 import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
 import type { ServerStateName } from '../../src/machines/server.types.js';
+import { statFields } from '../../src/os/proc.js';
 import { createOrchestrator, type Orchestrator } from '../../src/system.js';
 import type { Transition } from '../../src/transitions.js';
 
@@ -89,8 +90,7 @@ function describe(t: Transition): string {
 /** A zombie counts as gone: it is dead, only waiting for whichever init adopted it to reap it. */
 export function isAlive(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[0] !== 'Z';
   } catch {
     return false;
   }
