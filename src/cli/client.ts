@@ -18,7 +18,7 @@ export class DaemonClient {
     this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
   }
 
-  headers(extra: Record<string, string> = {}): Record<string, string> {
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
     return { authorization: `Bearer ${this.token}`, ...extra };
   }
 
@@ -53,6 +53,25 @@ export class DaemonClient {
       throw new OrchError(code, error?.message ?? `the daemon answered ${status}`);
     }
     return data as T;
+  }
+
+  /** Hands each `event` item of a Server-Sent Events route to `onData` until Ctrl-C, or until the daemon goes away. */
+  async follow(path: string, event: string, onData: (data: string) => void): Promise<'interrupted' | 'gone'> {
+    const { EventSource } = await import('eventsource');
+    return new Promise((resolve) => {
+      const source = new EventSource(`${this.baseUrl}${path}`, {
+        fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...this.headers() } }),
+      });
+      source.addEventListener(event, (message) => onData(message.data));
+      source.onerror = () => {
+        source.close();
+        resolve('gone');
+      };
+      process.once('SIGINT', () => {
+        source.close();
+        resolve('interrupted');
+      });
+    });
   }
 }
 

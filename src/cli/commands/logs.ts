@@ -1,5 +1,4 @@
 /** `orch logs NAME [-f] [-n N]`: a server's recent stderr, and with -f every new line as it comes. */
-import { EventSource } from 'eventsource';
 import { OrchError } from '../../errors.js';
 import { resolveHome } from '../../home.js';
 import { formatLogLine, type LogLine } from '../../logs/server-logs.js';
@@ -17,18 +16,8 @@ export async function logsCommand(name: string, flags: { follow?: boolean; lines
   }
   // Checks the name first, so a typo is one clear line instead of a stream that never opens.
   await client.request('GET', `${path}?tail=0`);
-  await new Promise<void>((resolve, reject) => {
-    const source = new EventSource(`${client.baseUrl}${path}/stream?tail=${lines}`, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...client.headers() } }),
-    });
-    source.addEventListener('log', (event) => process.stdout.write(formatLogLine(JSON.parse(event.data) as LogLine)));
-    source.onerror = () => {
-      source.close();
-      reject(new OrchError('NO_DAEMON', 'the orch daemon went away'));
-    };
-    process.once('SIGINT', () => {
-      source.close();
-      resolve();
-    });
-  });
+  const end = await client.follow(`${path}/stream?tail=${lines}`, 'log', (data) =>
+    process.stdout.write(formatLogLine(JSON.parse(data) as LogLine)),
+  );
+  if (end === 'gone') throw new OrchError('NO_DAEMON', 'the orch daemon went away');
 }

@@ -2,7 +2,6 @@
  * `orch monitor`: the daemon in the foreground, one line per transition, Ctrl-C stops every server.
  * When a daemon already runs for this ORCH_HOME, it attaches and prints that daemon's transitions.
  */
-import { EventSource } from 'eventsource';
 import { resolveHome } from '../../home.js';
 import { createOrchLogger } from '../../logger.js';
 import type { Transition } from '../../transitions.js';
@@ -27,19 +26,6 @@ export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Pr
 async function attach(client: DaemonClient): Promise<void> {
   const { logger } = createOrchLogger();
   logger.info(`attached to the orch daemon (pid ${client.info.pid}) on ${client.baseUrl}; Ctrl-C detaches, the servers keep running`);
-  await new Promise<void>((resolve) => {
-    const source = new EventSource(`${client.baseUrl}/api/events`, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...client.headers() } }),
-    });
-    source.addEventListener('transition', (event) => logTransition(logger, JSON.parse(event.data) as Transition));
-    source.onerror = () => {
-      source.close();
-      logger.info('the daemon has stopped');
-      resolve();
-    };
-    process.once('SIGINT', () => {
-      source.close();
-      resolve();
-    });
-  });
+  const end = await client.follow('/api/events', 'transition', (data) => logTransition(logger, JSON.parse(data) as Transition));
+  if (end === 'gone') logger.info('the daemon has stopped');
 }
