@@ -12,6 +12,11 @@ export function configPath(flags: DaemonFlags): string {
   return flags.config ?? defaultConfigPath();
 }
 
+/** Loopback unless the user asks for more with `--host`. */
+export function listenHost(flags: DaemonFlags): string {
+  return flags.host ?? '127.0.0.1';
+}
+
 /** `--port`, then `ORCH_PORT`; undefined leaves it to the config (default 5000). */
 export function resolvePort(flags: DaemonFlags, env: NodeJS.ProcessEnv = process.env): number | undefined {
   const [value, where] = flags.port !== undefined ? [String(flags.port), '--port'] : [env.ORCH_PORT, 'ORCH_PORT'];

@@ -66,13 +66,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     groups: new GroupRegistry(home.groupsFile),
     onTransition: (transition) => logTransition(logger, transition, nameWidth),
   });
-  // A bug must not leave detached servers running without a supervisor: kill every group, then exit.
-  process.on('uncaughtException', (error) => {
-    logger.error('orch hit an internal error and is stopping every server', error);
+  /** Stopping the actor system kills every process group at once; no server is left without a supervisor. */
+  const abandon = (exitCode: number): never => {
     orch.supervisor.stop();
     removeDaemonInfo(home.daemonFile);
     lock.release();
-    process.exit(1);
+    process.exit(exitCode);
+  };
+  process.on('uncaughtException', (error) => {
+    logger.error('orch hit an internal error and is stopping every server', error);
+    abandon(1);
   });
 
   const enabled = config.servers.filter((s) => !s.disabled).map((s) => s.name);
@@ -169,10 +172,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn('forced: killing every server now');
-      orch.supervisor.stop();
-      removeDaemonInfo(home.daemonFile);
-      lock.release();
-      process.exit(130);
+      abandon(130);
     }
     void shutdown(`${signal}${options.foreground ? ' (again to force)' : ''}`);
   };

@@ -69,10 +69,9 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
     });
   });
 
-  pages.get('/events', (c) =>
-    c.html(<EventsPage events={supervision.events.list({ limit: EVENTS_SHOWN }).reverse()} dev={dev} version={VERSION} />),
-  );
-  pages.get('/ui/events', (c) => c.html(<EventRows events={supervision.events.list({ limit: EVENTS_SHOWN }).reverse()} />));
+  const newestEvents = () => supervision.events.list({ limit: EVENTS_SHOWN }).reverse();
+  pages.get('/events', (c) => c.html(<EventsPage events={newestEvents()} dev={dev} version={VERSION} />));
+  pages.get('/ui/events', (c) => c.html(<EventRows events={newestEvents()} />));
 
   if (dev) {
     const current = () => {

@@ -6,7 +6,7 @@ import { ensureHome, resolveHome } from '../../home.js';
 import type { ServerStatus } from '../../status.js';
 import { connectDaemon, findDaemon, type DaemonClient } from '../client.js';
 import { launchDaemon } from '../launch.js';
-import { configPath, resolvePort, type DaemonFlags } from '../options.js';
+import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { listServers, waitUntil } from '../settle.js';
 import { formatStatusTable } from '../status-table.js';
 
@@ -25,7 +25,7 @@ export async function startCommand(names: string[], flags: DaemonFlags): Promise
     client = await launchDaemon(home, {
       configPath: path,
       port,
-      host: flags.host ?? '127.0.0.1',
+      host: listenHost(flags),
       initial: names.length > 0 ? 'none' : 'saved',
     });
     process.stdout.write(`orch daemon started (pid ${client.info.pid}) on ${client.baseUrl}\n`);

@@ -1,7 +1,7 @@
 /** `orch daemon`: what `orch start` launches in the background; users rarely run it themselves. */
 import { OrchError } from '../../errors.js';
 import { runDaemon } from '../../daemon/daemon.js';
-import { configPath, resolvePort, type DaemonFlags } from '../options.js';
+import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 
 export async function daemonCommand(flags: DaemonFlags & { initial?: string }): Promise<void> {
   const initial = flags.initial ?? 'saved';
@@ -9,7 +9,7 @@ export async function daemonCommand(flags: DaemonFlags & { initial?: string }): 
   await runDaemon({
     configPath: configPath(flags),
     port: resolvePort(flags),
-    host: flags.host ?? '127.0.0.1',
+    host: listenHost(flags),
     foreground: false,
     initial,
   });

@@ -6,7 +6,7 @@ import { resolveHome } from '../../home.js';
 import { createOrchLogger } from '../../logger.js';
 import type { Transition } from '../../transitions.js';
 import { findDaemon, type DaemonClient } from '../client.js';
-import { configPath, resolvePort, type DaemonFlags } from '../options.js';
+import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
 
 export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Promise<void> {
@@ -16,7 +16,7 @@ export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Pr
   await runDaemon({
     configPath: configPath(flags),
     port: resolvePort(flags),
-    host: flags.host ?? '127.0.0.1',
+    host: listenHost(flags),
     foreground: true,
     initial: 'saved',
     dev: flags.dev,
