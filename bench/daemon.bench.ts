@@ -2,32 +2,16 @@
  * A daemon supervising 100 servers: the wall time of `orch status --json` through the compiled bin
  * (as a user runs it), and the latency of `GET /api/servers` as orch's own HTTP client sees it.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { connectDaemon } from '../src/cli/client.js';
 import { resolveHome } from '../src/home.js';
+import { benchFleet } from './fleet.js';
 import { heading, median, ms, percentile, row } from './stats.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/orch.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../test/fixtures/mcp-server.mjs', import.meta.url));
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 100);
 
 export async function benchDaemon(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-daemon-'));
-  const env = { ...process.env, ORCH_HOME: join(dir, 'home'), ORCH_PORT: '0', NO_COLOR: '1' };
-  const config = join(dir, 'mcp.json');
-  const mcpServers = Object.fromEntries(
-    Array.from({ length: SERVERS }, (_, i) => [`server-${String(i).padStart(3, '0')}`, { command: process.execPath, args: [FIXTURE] }]),
-  );
-  writeFileSync(config, JSON.stringify({ mcpServers, orchestrator: { defaults: { start: { timeoutMs: 120_000 } } } }));
-  const orch = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
-
+  const { env, config, orch, close } = benchFleet(SERVERS);
   try {
     const began = performance.now();
     await orch('start', '--config', config);
@@ -60,7 +44,6 @@ export async function benchDaemon(): Promise<void> {
     row('GET /api/servers latency p50', ms(percentile(latencies, 50)));
     row('GET /api/servers latency p99', ms(percentile(latencies, 99)));
   } finally {
-    await orch('shutdown').catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }

@@ -4,22 +4,16 @@
  * 100 idle servers (checks and sampling on): its CPU in the minute after start and in the next one,
  * and its RSS.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createSamplerPool } from '../src/actors/sampler.actor.js';
 import { TABLE_MAX_AGE_MS } from '../src/actors/proc-tree.js';
 import { statFields } from '../src/os/proc.js';
 import { treeUsage } from '../src/actors/tree-usage.js';
+import { benchFleet } from './fleet.js';
 import { heading, median, ms, row } from './stats.js';
 
-const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../bin/orch.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('../test/fixtures/mcp-server.mjs', import.meta.url));
 const TICKS = 30;
 const WATCH_MS = Number(process.env.BENCH_WATCH_MS ?? 60_000);
 /** 100 node servers just started are still compiling, and so is the daemon: the first minute is not the steady state. */
@@ -74,17 +68,10 @@ function memory(pid: number): { rss: number; anonymous: number } {
 }
 
 async function supervisorCost(servers: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'orch-bench-sampling-'));
-  const env = { ...process.env, ORCH_HOME: join(dir, 'home'), ORCH_PORT: '0' };
-  const config = join(dir, 'mcp.json');
-  const mcpServers = Object.fromEntries(
-    Array.from({ length: servers }, (_, i) => [`idle-${i}`, { command: process.execPath, args: [FIXTURE] }]),
-  );
-  writeFileSync(config, JSON.stringify({ mcpServers, orchestrator: { defaults: { start: { timeoutMs: 120_000 } } } }));
-  const orch = (...args: string[]) => run(process.execPath, [BIN, ...args], { env, maxBuffer: 16 * 1024 * 1024 });
+  const { config, orch, daemonPid, close } = benchFleet(servers);
   try {
     await orch('start', '--config', config);
-    const { pid } = JSON.parse(readFileSync(join(env.ORCH_HOME, 'daemon.json'), 'utf8')) as { pid: number };
+    const pid = daemonPid();
     const watch = async (ms: number) => {
       const cpuBefore = cpuSeconds(pid);
       const samples: { rss: number; anonymous: number }[] = [];
@@ -106,8 +93,7 @@ async function supervisorCost(servers: number): Promise<void> {
     row('daemon RSS (median / max)', `${mb(median(rss))} / ${mb(Math.max(...rss))}`);
     row('  of which its own (anonymous, median)', mb(median(samples.map((sample) => sample.anonymous))));
   } finally {
-    await orch('shutdown').catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
