@@ -22,7 +22,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
     root,
     logsDir,
     eventsFile: join(root, 'events.jsonl'),
-    orchestratorLog: join(logsDir, 'orchestrator.log'),
+    orchestratorLog: join(root, 'orchestrator.log'),
     daemonFile: join(root, 'daemon.json'),
     tokenFile: join(root, 'token'),
     lockFile: join(root, 'daemon.lock'),

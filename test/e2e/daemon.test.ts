@@ -66,7 +66,7 @@ describe('orch daemon and CLI', () => {
     const detailText = await detail.text();
     expect(JSON.parse(detailText).server.envNames).toEqual(['API_KEY']);
     expect(detailText).not.toContain('sk-secret-value-123');
-    expect(readFileSync(join(sandbox!.home, 'logs', 'orchestrator.log'), 'utf8')).not.toContain('sk-secret-value-123');
+    expect(readFileSync(join(sandbox!.home, 'orchestrator.log'), 'utf8')).not.toContain('sk-secret-value-123');
 
     const oldPid = first.servers[0]!.pid!;
     expect((await orch('restart', 'alpha')).code).toBe(0);
@@ -147,7 +147,7 @@ describe('orch daemon and CLI', () => {
     const after = await status();
     expect(after.servers.map((s) => s.state)).toEqual(['running', 'running']);
     expect(after.servers.some((s) => oldPids.includes(s.pid!))).toBe(false);
-    expect(readFileSync(join(sandbox!.home, 'logs', 'orchestrator.log'), 'utf8')).toMatch(/ended process group \d+ of beta/);
+    expect(readFileSync(join(sandbox!.home, 'orchestrator.log'), 'utf8')).toMatch(/ended process group \d+ of beta/);
   });
 
   it('remembers which servers were stopped: after shutdown, start runs the same set', async () => {
