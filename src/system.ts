@@ -13,7 +13,7 @@ import { EventLog } from './logs/event-log.js';
 import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
-import { shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
+import { serverActorId, shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
 import { ResourceHistory } from './metrics/history.js';
 import type { ResourceSample } from './machines/server.types.js';
 import { serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
@@ -126,7 +126,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   let shutdown: Promise<void> | undefined;
   const snapshot = (name: string) => {
     check([name]);
-    return supervisor.getSnapshot().children[name]!.getSnapshot() as ServerSnapshot;
+    return supervisor.getSnapshot().children[serverActorId(name)]!.getSnapshot() as ServerSnapshot;
   };
   const status = (name: string) => {
     const current = snapshot(name);

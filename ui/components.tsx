@@ -1,5 +1,6 @@
 /** Pieces every dashboard page shares: the page frame, the state badge, the action buttons, figures. */
 import type { Child } from 'hono/jsx';
+import { nameSegment } from '../src/config/server-name.js';
 import { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from '../src/format.js';
 import type { ServerStateName } from '../src/machines/server.types.js';
 import type { ServerStatus } from '../src/status.js';
@@ -72,7 +73,7 @@ export function ActionButtons({ name, state }: { name: string; state: ServerStat
       {ACTIONS.map(([action, label, allowed]) => (
         <button
           type="button"
-          hx-post={`/api/servers/${encodeURIComponent(name)}/${action}`}
+          hx-post={`/api/servers/${nameSegment(name)}/${action}`}
           hx-swap="none"
           disabled={!allowed(state)}
           data-action={action}
@@ -106,8 +107,9 @@ export function Figures({ server }: { server: ServerStatus }) {
   );
 }
 
+/** A server's page; `/ui${href}` and `/api${href}` are its live fragment and its API resource. */
 export function serverHref(name: string): string {
-  return `/servers/${encodeURIComponent(name)}`;
+  return `/servers/${nameSegment(name)}`;
 }
 
 export function formatTime(time: number): string {

@@ -9,7 +9,8 @@ export class UnsetVariableError extends Error {
 
 export function expandVariables(text: string, env: Record<string, string | undefined>): string {
   return text.replace(PATTERN, (_match, name: string, fallback: string | undefined) => {
-    const value = env[name];
+    // Own keys only: `${constructor}` or `${__proto__}` must not read Object.prototype.
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;
     if (value !== undefined) return value;

@@ -2,10 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { OrchError } from '../errors.js';
 import { expandVariables, UnsetVariableError } from './expand.js';
+import { JsonTextError, parseJsonc } from './json.js';
 import { resolvePolicy, type Policy } from './policy.js';
 import { configFileSchema, type ServerEntry } from './schema.js';
 
@@ -37,8 +37,6 @@ export interface OrchConfig {
 
 export const DEFAULT_PORT = 5000;
 export const DEFAULT_SAMPLE_INTERVAL_MS = 2_000;
-/** Names become file names and URL segments, so they are kept to a safe alphabet. */
-const SERVER_NAME = /^[A-Za-z0-9_@][A-Za-z0-9_.@-]*$/;
 
 export function defaultConfigPath(): string {
   return join(homedir(), '.mcp.json');
@@ -63,25 +61,22 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
 export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = {}): OrchConfig {
   const file = displayPath(path);
   if (text.trim() === '') throw new OrchError('CONFIG_SYNTAX', `${file}: the file is empty`);
-  const syntaxErrors: ParseError[] = [];
-  // JSONC, because VS Code's mcp.json allows comments and trailing commas.
-  const raw: unknown = parseJsonc(text, syntaxErrors, { allowTrailingComma: true });
-  const syntaxError = syntaxErrors[0];
-  if (syntaxError) {
-    const { line, column } = lineAndColumn(text, syntaxError.offset);
-    throw new OrchError(
-      'CONFIG_SYNTAX',
-      `${file}:${line}:${column}: invalid JSON (${describeSyntaxError(syntaxError)})`,
-    );
+  let raw: unknown;
+  try {
+    raw = parseJsonc(text);
+  } catch (error) {
+    if (!(error instanceof JsonTextError)) throw error;
+    const code = error.kind === 'syntax' ? 'CONFIG_SYNTAX' : 'CONFIG_INVALID';
+    throw new OrchError(code, `${file}:${error.at.line}:${error.at.column}: ${error.message}`);
   }
 
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw invalid(file, parsed.error.issues);
-  const { mcpServers = {}, servers: vscodeServers = {}, orchestrator = {} } = parsed.data;
+  const { mcpServers, servers: vscodeServers, orchestrator = {} } = parsed.data;
 
   const entries: [string, ServerEntry, string][] = [
-    ...Object.entries(mcpServers).map(([name, entry]) => [name, entry, 'mcpServers'] as [string, ServerEntry, string]),
-    ...Object.entries(vscodeServers).map(([name, entry]) => [name, entry, 'servers'] as [string, ServerEntry, string]),
+    ...[...(mcpServers ?? [])].map(([name, entry]) => [name, entry, 'mcpServers'] as [string, ServerEntry, string]),
+    ...[...(vscodeServers ?? [])].map(([name, entry]) => [name, entry, 'servers'] as [string, ServerEntry, string]),
   ];
   const seen = new Set<string>();
   const servers: ServerDefinition[] = [];
@@ -89,15 +84,8 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const configDir = dirname(path);
 
   for (const [name, entry, section] of entries) {
-    const at = formatPath([section, name]);
-    if (!SERVER_NAME.test(name)) {
-      throw new OrchError(
-        'CONFIG_INVALID',
-        `${file}: ${at}: server names may hold letters, digits, "_", "-", "." and "@" only`,
-      );
-    }
     if (seen.has(name)) {
-      throw new OrchError('CONFIG_INVALID', `${file}: ${at}: "${name}" is defined in both mcpServers and servers`);
+      throw new OrchError('CONFIG_INVALID', `${file}: ${formatPath([section, name])}: "${name}" is defined in both mcpServers and servers`);
     }
     seen.add(name);
     if (entry.command === undefined) {
@@ -117,16 +105,14 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       name,
       command: expand(entry.command, 'command'),
       args: (entry.args ?? []).map((arg, index) => expand(arg, 'args', index)),
-      env: Object.fromEntries(
-        Object.entries(entry.env ?? {}).map(([key, value]) => [key, expand(value, 'env', key)]),
-      ),
+      env: Object.fromEntries([...(entry.env ?? [])].map(([key, value]) => [key, expand(value, 'env', key)])),
       cwd,
       disabled: entry.disabled ?? false,
-      policy: resolvePolicy(orchestrator.defaults, orchestrator.servers?.[name]),
+      policy: resolvePolicy(orchestrator.defaults, orchestrator.servers?.get(name)),
     });
   }
 
-  for (const name of Object.keys(orchestrator.servers ?? {})) {
+  for (const name of orchestrator.servers?.keys() ?? []) {
     if (!seen.has(name)) {
       const known = [...seen].join(', ') || 'none';
       throw new OrchError(
@@ -165,20 +151,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
       if (typeof part === 'number') return `[${part}]`;
       const key = String(part);
       if (/^[A-Za-z_$][\w$-]*$/.test(key)) return index === 0 ? key : `.${key}`;
-      return `[${JSON.stringify(key)}]`;
+      return `[${quote(key)}]`;
     })
     .join('');
 }
 
-function describeSyntaxError(error: ParseError): string {
-  return printParseErrorCode(error.error)
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+/** A JSON string literal with every control character escaped (JSON.stringify leaves DEL and C1 raw). */
+function quote(key: string): string {
+  return JSON.stringify(key).replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export function displayPath(path: string): string {

@@ -2,11 +2,36 @@
  * The shape of an MCP client config file (Claude Desktop, Claude Code, Cursor, VS Code) plus orch's
  * optional `orchestrator` key. Server entries stay loose, because clients add keys of their own;
  * the `orchestrator` key is strict, so a misspelt policy name is an error rather than ignored.
+ * Objects keyed by server or variable name come out as Maps: zod's records drop a `__proto__` key.
  */
 import { z } from 'zod';
+import { nameProblem } from './server-name.js';
 
-const ms = z.number().int().nonnegative();
-const positiveMs = z.number().int().positive();
+/** Node timers hold at most 2³¹−1 ms and turn anything longer into 1 ms; no policy needs over a day. */
+export const MAX_DURATION_MS = 86_400_000;
+
+// Checked first and aborting, so 1e20 gets this one message rather than a safe-integer one as well.
+const milliseconds = () =>
+  z
+    .number()
+    .max(MAX_DURATION_MS, { error: (issue) => `expected at most ${MAX_DURATION_MS} (24 h), got ${String(issue.input)}`, abort: true })
+    .int();
+const ms = milliseconds().nonnegative();
+const positiveMs = milliseconds().positive();
+
+/** A JSON object as a Map of its own keys, each key and value validated (issues keep the key in their path). */
+function keyedBy<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) return new Map(Object.entries(input));
+    ctx.addIssue({ code: 'invalid_type', expected: 'object', input });
+    return z.NEVER;
+  }, z.map(key, value));
+}
+
+const serverName = z.string().superRefine((name, ctx) => {
+  const problem = nameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const policyOverride = z.strictObject({
   health: z
@@ -23,6 +48,7 @@ const policyOverride = z.strictObject({
     .strictObject({
       maxRestarts: z.number().int().nonnegative(),
       windowMs: positiveMs,
+      minUptimeMs: ms,
       backoffMs: ms,
       maxBackoffMs: ms,
       jitter: z.number().min(0).max(1),
@@ -39,7 +65,7 @@ export const serverEntrySchema = z
   .looseObject({
     command: z.string().min(1).optional(),
     args: z.array(z.string()).optional(),
-    env: z.record(z.string(), z.string()).optional(),
+    env: keyedBy(z.string(), z.string()).optional(),
     cwd: z.string().min(1).optional(),
     disabled: z.boolean().optional(),
     type: z.string().optional(),
@@ -49,7 +75,7 @@ export const serverEntrySchema = z
     message: 'expected "command" (a local server) or "url" (a remote one)',
   });
 
-const serverMap = z.record(z.string(), serverEntrySchema);
+const serverMap = keyedBy(serverName, serverEntrySchema);
 
 export const configFileSchema = z.looseObject({
   mcpServers: serverMap.optional(),
@@ -57,9 +83,9 @@ export const configFileSchema = z.looseObject({
   orchestrator: z
     .strictObject({
       port: z.number().int().min(0).max(65_535).optional(),
-      sampling: z.strictObject({ intervalMs: z.number().int().min(100) }).partial().optional(),
+      sampling: z.strictObject({ intervalMs: milliseconds().min(100) }).partial().optional(),
       defaults: policyOverride.optional(),
-      servers: z.record(z.string(), policyOverride).optional(),
+      servers: keyedBy(z.string(), policyOverride).optional(),
     })
     .optional(),
 });

@@ -1,6 +1,11 @@
-/** The JSON API under `/api`: servers, their logs, the event stream, the daemon's health and shutdown. */
+/**
+ * The JSON API under `/api`: servers, their logs, the event stream, the daemon's health and shutdown.
+ * A server's name is one path segment, written with `nameSegment` (so `a/b` arrives as `a%2Fb`, which
+ * Hono's `:name` matches and decodes); `nameFromSegment` reads it back.
+ */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { nameFromSegment } from '../config/server-name.js';
 import { OrchError } from '../errors.js';
 import type { LogLine } from '../logs/server-logs.js';
 import type { Transition } from '../transitions.js';
@@ -32,19 +37,19 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
       const { names } = await readBody(c, namesBody);
       return c.json({ servers: act(action, names) }, 202);
     });
-    api.post(`/servers/:name/${action}`, (c) => c.json({ server: act(action, [c.req.param('name')])[0] }, 202));
+    api.post(`/servers/:name/${action}`, (c) => c.json({ server: act(action, [nameFromSegment(c.req.param('name'))])[0] }, 202));
   }
 
-  api.get('/servers/:name', (c) => c.json({ server: supervision.detail(c.req.param('name')) }));
+  api.get('/servers/:name', (c) => c.json({ server: supervision.detail(nameFromSegment(c.req.param('name'))) }));
 
   api.get('/servers/:name/logs', (c) => {
-    const name = c.req.param('name');
+    const name = nameFromSegment(c.req.param('name'));
     supervision.status(name);
     return c.json({ lines: lastLines(name, tailParam(c.req.query('tail'), 100)) });
   });
 
   api.get('/servers/:name/logs/stream', (c) => {
-    const name = c.req.param('name');
+    const name = nameFromSegment(c.req.param('name'));
     supervision.status(name);
     const tail = tailParam(c.req.query('tail'), 0);
     return sseFrom<LogLine>(c, {

@@ -10,6 +10,7 @@ import { LoginNeeded } from '../../ui/login.js';
 import { OverviewLive, OverviewPage } from '../../ui/overview.js';
 import { ChartView, StatechartPage } from '../../ui/statechart.js';
 import { UnknownServerPage } from '../../ui/unknown-server.js';
+import { nameFromSegment } from '../config/server-name.js';
 import { isOrchError } from '../errors.js';
 import { activeStateIds, chartOf } from '../machines/chart.js';
 import { serverMachine } from '../machines/server.machine.js';
@@ -31,7 +32,7 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
   // A person followed a link here: an unknown server gets a page, not the API's JSON.
   pages.onError((error, c) =>
     isOrchError(error) && error.code === 'UNKNOWN_SERVER'
-      ? c.html(<UnknownServerPage name={c.req.param('name') ?? ''} known={supervision.names()} dev={dev} version={VERSION} />, 404)
+      ? c.html(<UnknownServerPage name={nameFromSegment(c.req.param('name') ?? '')} known={supervision.names()} dev={dev} version={VERSION} />, 404)
       : handleError(error, c, deps.onInternalError),
   );
 
@@ -53,13 +54,13 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
   );
 
   pages.get('/servers/:name', (c) => {
-    const name = c.req.param('name');
+    const name = nameFromSegment(c.req.param('name'));
     const server = supervision.detail(name);
     return c.html(<DetailPage server={server} dev={dev} version={VERSION} hasLogFile={supervision.logs.filePath(name) !== undefined} />);
   });
-  pages.get('/ui/servers/:name', (c) => c.html(<DetailLive server={supervision.detail(c.req.param('name'))} />));
+  pages.get('/ui/servers/:name', (c) => c.html(<DetailLive server={supervision.detail(nameFromSegment(c.req.param('name')))} />));
   pages.get('/servers/:name/log', async (c) => {
-    const name = c.req.param('name');
+    const name = nameFromSegment(c.req.param('name'));
     supervision.status(name);
     const path = supervision.logs.filePath(name);
     const text = path ? await readFile(path, 'utf8').catch(() => '') : '';

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { RotatingFileStream } from 'rotating-file-stream';
+import { logFileName } from './file-name.js';
 import { RingBuffer } from './ring-buffer.js';
 import { closeStream, openRotatingFile, type RotationPolicy } from './rotating-file.js';
 
@@ -53,7 +54,7 @@ export class ServerLogs {
   }
 
   filePath(server: string): string | undefined {
-    return this.options.dir && join(this.options.dir, `${server}.log`);
+    return this.options.dir && join(this.options.dir, logFileName(server));
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,14 @@ const FORWARDED = {
   'servers.restart': 'server.restart',
 } as const satisfies Record<string, ServerCommandEvent['type']>;
 
+/**
+ * A server actor's id among the supervisor's children, and its systemId. Prefixed, because a
+ * server may be named `__proto__` or `constructor` and `snapshot.children` is a plain object.
+ */
+export function serverActorId(name: string): string {
+  return `server:${name}`;
+}
+
 /** Slack beyond the slowest server's own stop deadline before the shutdown stops waiting. */
 const SHUTDOWN_SLACK_MS = 1_000;
 
@@ -65,7 +73,8 @@ export const supervisorMachine = setup({
   actions: {
     spawnServers: enqueueActions(({ context, enqueue }) => {
       for (const { spec, policy } of context.servers) {
-        enqueue.spawnChild('server', { id: spec.name, systemId: `server:${spec.name}`, input: { spec, policy } });
+        const id = serverActorId(spec.name);
+        enqueue.spawnChild('server', { id, systemId: id, input: { spec, policy } });
       }
     }),
     forward: enqueueActions(({ context, event, enqueue }) => {
@@ -75,11 +84,11 @@ export const supervisorMachine = setup({
       const targets =
         names?.filter((name) => known.has(name)) ??
         context.servers.filter((server) => type !== 'servers.start' || !server.disabled).map((s) => s.spec.name);
-      for (const name of targets) enqueue.sendTo(name, { type: FORWARDED[type] });
+      for (const name of targets) enqueue.sendTo(serverActorId(name), { type: FORWARDED[type] });
     }),
     stopAll: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ pending: context.servers.map((server) => server.spec.name) });
-      for (const { spec } of context.servers) enqueue.sendTo(spec.name, { type: 'server.stop' });
+      for (const { spec } of context.servers) enqueue.sendTo(serverActorId(spec.name), { type: 'server.stop' });
     }),
     markSettled: assign(({ context, event }) =>
       event.type === 'server.settled' ? { pending: context.pending.filter((name) => name !== event.name) } : {},

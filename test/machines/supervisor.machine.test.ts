@@ -5,21 +5,25 @@ import { resolvePolicy } from '../../src/config/policy.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
 import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
 import type { ProcessCommand, ProcessReportEvent, ServerInput } from '../../src/machines/server.types.js';
-import { shutdownDeadlineMs, supervisorMachine } from '../../src/machines/supervisor.machine.js';
+import { serverActorId, shutdownDeadlineMs, supervisorMachine } from '../../src/machines/supervisor.machine.js';
 import { advanceClock } from './server.harness.js';
 
 type Behaviour = 'healthy' | 'throws' | 'never-exits';
 
-/** Each server's fake process actor: ready at once, throws on spawn, or ignores every stop. */
-function createSupervisor(servers: Record<string, Behaviour>, disabled: string[] = []) {
+/**
+ * Each server's fake process actor: ready at once, throws on spawn, or ignores every stop. Servers
+ * come as a Map when a name such as `__proto__` cannot be an object literal's key.
+ */
+function createSupervisor(serverList: Record<string, Behaviour> | Map<string, Behaviour>, disabled: string[] = []) {
+  const servers = serverList instanceof Map ? serverList : new Map(Object.entries(serverList));
   const clock = new SimulatedClock();
-  const spawns: Record<string, number> = {};
+  const spawnCounts = new Map<string, number>();
   const processActor = fromCallback<ProcessCommand, ServerInput, ProcessReportEvent>(({ input, sendBack, receive }) => {
     const { name } = input.spec;
-    spawns[name] = (spawns[name] ?? 0) + 1;
-    const behaviour = servers[name];
+    spawnCounts.set(name, (spawnCounts.get(name) ?? 0) + 1);
+    const behaviour = servers.get(name);
     if (behaviour === 'throws') throw new Error(`fake spawn failure of ${name}`);
-    const pid = 2000 + Object.values(spawns).reduce((a, b) => a + b, 0);
+    const pid = 2000 + [...spawnCounts.values()].reduce((a, b) => a + b, 0);
     sendBack({ type: 'process.spawned', pid, pgid: pid, startedAt: clock.now() });
     sendBack({
       type: 'mcp.ready',
@@ -41,7 +45,7 @@ function createSupervisor(servers: Record<string, Behaviour>, disabled: string[]
     clock,
     systemId: 'supervisor',
     input: {
-      servers: Object.keys(servers).map((name) => ({
+      servers: [...servers.keys()].map((name) => ({
         spec: { name, command: 'node', args: [], env: {}, cwd: undefined },
         policy,
         disabled: disabled.includes(name),
@@ -52,17 +56,17 @@ function createSupervisor(servers: Record<string, Behaviour>, disabled: string[]
   supervisor.subscribe({ error: (error) => errors.push(error) });
   supervisor.start();
   const state = (name: string) => {
-    const child = supervisor.getSnapshot().children[name];
+    const child = supervisor.getSnapshot().children[serverActorId(name)];
     if (!child) throw new Error(`no child ${name}`);
     return serverStateName(child.getSnapshot() as ServerSnapshot);
   };
-  return { supervisor, clock, spawns, errors, policy, state };
+  return { supervisor, clock, spawnCounts, errors, policy, state };
 }
 
 describe('supervisor machine', () => {
   it('spawns one server actor per configured server, all stopped', () => {
     const { supervisor, state } = createSupervisor({ a: 'healthy', b: 'healthy' });
-    expect(Object.keys(supervisor.getSnapshot().children).sort()).toEqual(['@orch/sampler', 'a', 'b']);
+    expect(Object.keys(supervisor.getSnapshot().children).sort()).toEqual(['@orch/sampler', 'server:a', 'server:b']);
     expect(state('a')).toBe('stopped');
     expect(supervisor.getSnapshot().value).toBe('supervising');
   });
@@ -80,14 +84,14 @@ describe('supervisor machine', () => {
   });
 
   it('starts, stops and restarts only the named subset', () => {
-    const { supervisor, state, spawns } = createSupervisor({ a: 'healthy', b: 'healthy', c: 'healthy' });
+    const { supervisor, state, spawnCounts } = createSupervisor({ a: 'healthy', b: 'healthy', c: 'healthy' });
     supervisor.send({ type: 'servers.start', names: ['a', 'b'] });
     expect([state('a'), state('b'), state('c')]).toEqual(['running', 'running', 'stopped']);
     supervisor.send({ type: 'servers.stop', names: ['b'] });
     expect([state('a'), state('b')]).toEqual(['running', 'stopped']);
     supervisor.send({ type: 'servers.restart', names: ['a'] });
     expect(state('a')).toBe('running');
-    expect(spawns).toEqual({ a: 2, b: 1 });
+    expect(Object.fromEntries(spawnCounts)).toEqual({ a: 2, b: 1 });
   });
 
   it('ignores names it does not know (the orchestrator rejects them before they get here)', () => {
@@ -131,5 +135,41 @@ describe('supervisor machine', () => {
     const slow = resolvePolicy({}, { stop: { graceMs: 10_000, killTimeoutMs: 20_000 } });
     const fast = resolvePolicy({}, {});
     expect(shutdownDeadlineMs([fast, slow])).toBe(10_000 + 2 * 20_000 + 1_000);
+  });
+
+  it('servers named __proto__, constructor and toString start, report their state and stop like any other', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'server:x', 'a/b'];
+    const { supervisor, state, spawnCounts, errors } = createSupervisor(new Map(names.map((name) => [name, 'healthy'])));
+    expect(Object.keys(supervisor.getSnapshot().children).sort()).toEqual([
+      '@orch/sampler',
+      'server:__proto__',
+      'server:a/b',
+      'server:constructor',
+      'server:server:x',
+      'server:toString',
+    ]);
+    expect(names.map(state)).toEqual(names.map(() => 'stopped'));
+
+    supervisor.send({ type: 'servers.start', names: ['__proto__'] });
+    expect([state('__proto__'), state('constructor')]).toEqual(['running', 'stopped']);
+    supervisor.send({ type: 'servers.start' });
+    expect(names.map(state)).toEqual(names.map(() => 'running'));
+    supervisor.send({ type: 'servers.restart', names: ['constructor'] });
+    expect(state('constructor')).toBe('running');
+    expect([...spawnCounts]).toEqual([['__proto__', 1], ['constructor', 2], ['toString', 1], ['server:x', 1], ['a/b', 1]]);
+    supervisor.send({ type: 'servers.stop', names: ['__proto__', 'constructor'] });
+    expect(names.map(state)).toEqual(['stopped', 'stopped', 'running', 'running', 'running']);
+
+    supervisor.send({ type: 'supervisor.shutdown' });
+    expect(supervisor.getSnapshot().status).toBe('done');
+    expect(names.map(state)).toEqual(names.map(() => 'stopped'));
+    expect(errors).toEqual([]);
+  });
+
+  it('each server actor is registered in the system under its child id', () => {
+    const { supervisor } = createSupervisor(new Map([['__proto__', 'healthy']]));
+    const child = supervisor.getSnapshot().children['server:__proto__'];
+    expect(child).toBeDefined();
+    expect(supervisor.system.get(serverActorId('__proto__'))).toBe(child);
   });
 });

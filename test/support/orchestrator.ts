@@ -7,6 +7,7 @@ import type { ServerDefinition } from '../../src/config/load.js';
 import { resolvePolicy, type PolicyOverride } from '../../src/config/policy.js';
 import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
 import type { ServerStateName } from '../../src/machines/server.types.js';
+import { serverActorId } from '../../src/machines/supervisor.machine.js';
 import { statFields } from '../../src/os/proc.js';
 import { createOrchestrator, type Orchestrator } from '../../src/system.js';
 import type { Transition } from '../../src/transitions.js';
@@ -54,7 +55,7 @@ export function bootOrchestrator(servers: ServerDefinition[]): TestOrchestrator 
     transitions,
     async waitForState(name: string, state: ServerStateName | ServerStateName[], timeoutMs = 10_000) {
       const wanted = Array.isArray(state) ? state : [state];
-      const actor = orch.supervisor.getSnapshot().children[name];
+      const actor = orch.supervisor.getSnapshot().children[serverActorId(name)];
       if (!actor) throw new Error(`no server ${name}`);
       return (await waitFor(actor, (s) => wanted.includes(serverStateName(s as ServerSnapshot)), {
         timeout: timeoutMs,

@@ -1,4 +1,5 @@
 /** `orch logs NAME [-f] [-n N]`: a server's recent stderr, and with -f every new line as it comes. */
+import { nameSegment } from '../../config/server-name.js';
 import { OrchError } from '../../errors.js';
 import { resolveHome } from '../../home.js';
 import { formatLogLine, type LogLine } from '../../logs/server-logs.js';
@@ -8,7 +9,7 @@ export async function logsCommand(name: string, flags: { follow?: boolean; lines
   const lines = flags.lines === undefined ? 50 : Number(flags.lines);
   if (!Number.isInteger(lines) || lines < 0) throw new OrchError('USAGE', `-n: expected a whole number of lines, got "${flags.lines}"`);
   const client = connectDaemon(resolveHome());
-  const path = `/api/servers/${encodeURIComponent(name)}/logs`;
+  const path = `/api/servers/${nameSegment(name)}/logs`;
   if (!flags.follow) {
     const { lines: tail } = await client.request<{ lines: LogLine[] }>('GET', `${path}?tail=${lines}`);
     for (const line of tail) process.stdout.write(formatLogLine(line));
