@@ -1,28 +1,32 @@
 /** orch's own logger: consola on the terminal, and the same lines, uncoloured, in orchestrator.log. */
 import { formatWithOptions, stripVTControlCharacters } from 'node:util';
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola';
-import { closeStream, openRotatingFile } from './logs/rotating-file.js';
+import { LogFile } from './storage/log-file.js';
+import type { StorageProblems } from './storage/problems.js';
 
 export interface OrchLogger {
   logger: ConsolaInstance;
   close(): Promise<void>;
 }
 
-export function createOrchLogger(options: { file?: string; terminal?: boolean } = {}): OrchLogger {
+export function createOrchLogger(options: { file?: string; terminal?: boolean; problems?: StorageProblems } = {}): OrchLogger {
   // One stream, so warnings and successes stay in order when the log is piped.
   // An explicit level: consola would drop to warnings only when it guesses it runs under a test runner.
   const logger = createConsola({ level: 3, formatOptions: { date: true }, stdout: process.stdout, stderr: process.stdout });
   if (options.terminal === false) logger.setReporters([]);
   if (!options.file) return { logger, close: async () => {} };
 
-  const stream = openRotatingFile(options.file);
+  const file = new LogFile(options.file, {
+    problems: options.problems,
+    notice: ({ count, reason }) => `${new Date().toISOString()} warn ${count} lines of this log dropped: ${reason}\n`,
+  });
   const fileReporter: ConsolaReporter = {
     log(entry) {
       const text = stripVTControlCharacters(formatWithOptions({ colors: false }, ...entry.args));
       const tag = entry.tag ? ` [${entry.tag}]` : '';
-      stream.write(`${entry.date.toISOString()} ${entry.type}${tag} ${text}\n`);
+      file.write(`${entry.date.toISOString()} ${entry.type}${tag} ${text}\n`);
     },
   };
   logger.addReporter(fileReporter);
-  return { logger, close: () => closeStream(stream) };
+  return { logger, close: () => file.close() };
 }

@@ -2,6 +2,7 @@
  * The composition root: provides the real actors to the machines, creates the one actor system, and
  * wires inspection to the logs. The monitor (and later the daemon) boot orch through here alone.
  */
+import { randomBytes } from 'node:crypto';
 import type { ConsolaInstance } from 'consola';
 import { createActor, toPromise, type ActorRefFrom } from 'xstate';
 import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
@@ -15,6 +16,8 @@ import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
 import { serverActorId, shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
 import { ResourceHistory } from './metrics/history.js';
+import { serverMark } from './os/marked.js';
+import { StorageProblems } from './storage/problems.js';
 import type { ResourceSample } from './machines/server.types.js';
 import { serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
@@ -27,6 +30,15 @@ export interface OrchestratorOptions {
   logger: ConsolaInstance;
   onTransition?: (transition: Transition) => void;
   groups?: GroupRecorder;
+  /** Where files that cannot be written are reported; the daemon shares one with its state files. */
+  problems?: StorageProblems;
+  /**
+   * Names this supervisor in the environment marker of its servers' processes (the daemon derives it
+   * from ORCH_HOME, so the next daemon finds what a dead one left); random by default.
+   */
+  owner?: string;
+  /** The actor system failed anyway (a bug): every server was stopped. The daemon exits then. */
+  onFailure?: (error: unknown) => void;
 }
 
 /** An hour of history at the configured sampling rate, within bounds that keep memory predictable. */
@@ -61,9 +73,16 @@ const SHUTDOWN_BACKSTOP_MS = 2_000;
 
 export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const { config, home, logger } = options;
-  const logs = new ServerLogs({ dir: home?.logsDir });
-  const events = new EventLog({ path: home?.eventsFile });
-  const processActor = createProcessActor({ logs, clientInfo: { name: 'orch', version: VERSION }, groups: options.groups });
+  const problems = options.problems ?? new StorageProblems();
+  const owner = options.owner ?? randomBytes(6).toString('hex');
+  const logs = new ServerLogs({ dir: home?.logsDir, problems });
+  const events = new EventLog({ path: home?.eventsFile, problems });
+  const processActor = createProcessActor({
+    logs,
+    clientInfo: { name: 'orch', version: VERSION },
+    groups: options.groups,
+    owner,
+  });
   const listeners = new Set<(transition: Transition) => void>();
   const disabled = new Set(config.servers.filter((server) => server.disabled).map((server) => server.name));
 
@@ -77,6 +96,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       latest.set(name, { pid, sample });
       history.record(name, at, sample, snapshot(name).context.lastPingMs);
     },
+    markOf: (name) => serverMark(owner, name),
+    onEscaped: (name, pid) =>
+      logs.append(name, 'orch', `pid ${pid} left the process group; it is still counted and will be stopped`),
     onError: (error) => logger.warn('a resource sample failed', error),
   });
   const machine = supervisorMachine.provide({
@@ -103,7 +125,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     inspect,
   });
   // Without an error observer, an error reaching the root would exit the process.
-  supervisor.subscribe({ error: (error) => logger.error('the supervisor failed; every server was stopped', error) });
+  supervisor.subscribe({
+    error: (error) => {
+      logger.error('the supervisor failed; every server was stopped', error);
+      options.onFailure?.(error);
+    },
+  });
   supervisor.start();
 
   const allNames = config.servers.map((server) => server.name);

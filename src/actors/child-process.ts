@@ -6,29 +6,43 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import type { ServerSpec } from '../machines/server.types.js';
+import { MARK_VARIABLE } from '../os/marked.js';
 
 export class SpawnError extends Error {}
 
-export function spawnServer(spec: ServerSpec): ChildProcessWithoutNullStreams {
+/** `mark` is inherited by every descendant, so those that leave the process group can still be found. */
+export function spawnServer(spec: ServerSpec, mark?: string): ChildProcessWithoutNullStreams {
   // Node reports a missing cwd as ENOENT of the command, which sends users looking in the wrong place.
   if (spec.cwd !== undefined && !isDirectory(spec.cwd)) {
     throw new SpawnError(`working directory does not exist: ${spec.cwd}`);
   }
   return spawn(spec.command, spec.args, {
     cwd: spec.cwd,
-    env: { ...process.env, ...spec.env },
+    env: { ...process.env, ...spec.env, ...(mark !== undefined && { [MARK_VARIABLE]: mark }) },
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,
   });
 }
 
-export function describeSpawnError(error: unknown, spec: ServerSpec): string {
-  if (error instanceof SpawnError) return error.message;
+export interface SpawnFailure {
+  error: string;
+  /** Retrying cannot help: the command is missing or not executable until someone fixes it. */
+  fatal: boolean;
+}
+
+export function describeSpawnError(error: unknown, spec: ServerSpec): SpawnFailure {
+  if (error instanceof SpawnError) return { error: error.message, fatal: false };
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return `command not found: ${spec.command} (ENOENT)`;
-  if (code === 'EACCES') return `permission denied: ${spec.command} is not executable (EACCES)`;
-  return `spawn failed: ${errorMessage(error)}`;
+  // A command with a slash is a path, taken as is (relative to cwd); a bare name is searched in PATH.
+  const where = spec.command.includes('/')
+    ? spec.cwd && !spec.command.startsWith('/') ? `; relative to ${spec.cwd}` : ''
+    : `; searched PATH=${spec.env.PATH ?? process.env.PATH ?? ''}`;
+  if (code === 'ENOENT') return { error: `command not found: ${spec.command} (ENOENT${where})`, fatal: true };
+  if (code === 'EACCES') {
+    return { error: `permission denied: ${spec.command} is not executable (EACCES${where})`, fatal: true };
+  }
+  return { error: `spawn failed: ${errorMessage(error)}`, fatal: false };
 }
 
 /** Sends `signal` to every process in the group; false when the group is already gone. */

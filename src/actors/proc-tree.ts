@@ -1,7 +1,8 @@
 /**
  * Process trees: which processes descend from a server's pid. Servers are launched through wrappers
- * (`npx` → npm → sh → node), so the cost of a server is the cost of its whole tree. Linux reads
- * `/proc`; elsewhere `ps` gives the same parent table.
+ * (`npx` → npm → sh → node), so the cost of a server is the cost of its whole tree. Processes that
+ * were reparented away (a double fork) are found by the server's environment marker and belong to
+ * its tree too. Linux reads `/proc`; elsewhere `ps` gives the same parent table, without markers.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
@@ -10,19 +11,31 @@ import { statFields } from '../os/proc.js';
 export interface ProcessEntry {
   pid: number;
   ppid: number;
+  pgid?: number;
+  /** Start time in clock ticks: with the pid, names one process across pid reuse. */
+  start?: string;
 }
 
-/** Parses `/proc/<pid>/stat` into the pid and its parent's. */
+/** Parses `/proc/<pid>/stat` into the pid, its parent's, its process group and its start time. */
 export function parseStat(text: string): ProcessEntry | undefined {
   const fields = statFields(text);
   if (!fields) return undefined;
   const pid = Number.parseInt(text, 10);
   const ppid = Number(fields[1]);
-  return Number.isInteger(pid) && Number.isInteger(ppid) ? { pid, ppid } : undefined;
+  const pgid = Number(fields[2]);
+  if (!Number.isInteger(pid) || !Number.isInteger(ppid)) return undefined;
+  return { pid, ppid, ...(Number.isInteger(pgid) && { pgid }), ...(fields[19] !== undefined && { start: fields[19] }) };
 }
 
-/** Each root with its descendants (root first), from one table of every process. */
-export function expandTrees(roots: number[], table: ProcessEntry[]): Map<number, number[]> {
+/**
+ * Each root with its descendants (root first), from one table of every process. `adopted` adds, per
+ * root, processes that belong to it although they are not its descendants (they left by a double fork).
+ */
+export function expandTrees(
+  roots: number[],
+  table: ProcessEntry[],
+  adopted: Map<number, number[]> = new Map(),
+): Map<number, number[]> {
   const children = new Map<number, number[]>();
   const present = new Set<number>();
   for (const { pid, ppid } of table) {
@@ -39,7 +52,7 @@ export function expandTrees(roots: number[], table: ProcessEntry[]): Map<number,
     }
     const tree: number[] = [];
     const seen = new Set<number>();
-    const stack = [root];
+    const stack = [...(adopted.get(root) ?? []).filter((pid) => present.has(pid)).reverse(), root];
     while (stack.length > 0) {
       const pid = stack.pop()!;
       if (seen.has(pid)) continue;
@@ -62,35 +75,64 @@ export const TABLE_MAX_AGE_MS = 10_000;
  * of a tree died or changed parent).
  */
 export class ProcessTableCache {
-  private parents = new Map<number, number>();
+  private entries = new Map<number, ProcessEntry>();
   private table: ProcessEntry[] = [];
   private readAt = Number.NEGATIVE_INFINITY;
   private firstSeen = new Map<number, number>();
+  /** Each process's marker, read once per process (pid and start time), since environments do not change. */
+  private marks = new Map<number, { start: string | undefined; mark: string | undefined }>();
 
   constructor(
     private readonly read: () => ProcessEntry[],
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    private readonly readMark: (pid: number) => string | undefined = () => undefined,
   ) {}
 
-  trees(roots: number[]): Map<number, number[]> {
+  /** `marks[i]` is the environment marker of `roots[i]`'s server, when it has one. */
+  trees(roots: number[], marks: (string | undefined)[] = []): Map<number, number[]> {
     const now = this.now();
     this.firstSeen = new Map(roots.map((root) => [root, this.firstSeen.get(root) ?? now]));
     const youngRoot = [...this.firstSeen.values()].some((seen) => now - seen < this.maxAgeMs);
     if (youngRoot || now - this.readAt >= this.maxAgeMs) {
       this.table = this.read();
-      this.parents = new Map(this.table.map(({ pid, ppid }) => [pid, ppid]));
+      this.entries = new Map(this.table.map((entry) => [entry.pid, entry]));
+      this.readMarks();
       this.readAt = now;
     }
-    return expandTrees(roots, this.table);
+    const wanted = new Map(roots.flatMap((root, index) => (marks[index] ? [[marks[index], root] as const] : [])));
+    const adopted = new Map<number, number[]>();
+    if (wanted.size > 0) {
+      for (const [pid, { mark }] of this.marks) {
+        const root = mark === undefined ? undefined : wanted.get(mark);
+        if (root === undefined || root === pid) continue;
+        const list = adopted.get(root);
+        if (list) list.push(pid);
+        else adopted.set(root, [pid]);
+      }
+    }
+    return expandTrees(roots, this.table, adopted);
   }
 
   parentOf(pid: number): number | undefined {
-    return this.parents.get(pid);
+    return this.entries.get(pid)?.ppid;
+  }
+
+  groupOf(pid: number): number | undefined {
+    return this.entries.get(pid)?.pgid;
   }
 
   invalidate(): void {
     this.readAt = Number.NEGATIVE_INFINITY;
+  }
+
+  private readMarks(): void {
+    const marks = new Map<number, { start: string | undefined; mark: string | undefined }>();
+    for (const { pid, start } of this.table) {
+      const known = this.marks.get(pid);
+      marks.set(pid, known && known.start === start ? known : { start, mark: this.readMark(pid) });
+    }
+    this.marks = marks;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * The process actor: owns one spawned server, its stdio and its MCP link, for as long as the server
  * machine is `active`. It reports what happens (`process.*`, `mcp.*`, `probe.*`) and obeys commands;
- * its cleanup kills whatever is left of the process group. Every callback is guarded: in XState an
- * error thrown here would stop the whole actor system, and with it every other server.
+ * its cleanup kills whatever is left of the process group and every process that left it. Every
+ * callback is guarded: in XState an error thrown here would stop the whole actor system, and with it
+ * every other server. Once the child is spawned its cleanup is what the actor returns, whatever fails
+ * after, so no process is ever left without a supervisor.
  */
 import { performance } from 'node:perf_hooks';
 import { fromCallback } from 'xstate';
@@ -10,6 +12,8 @@ import { errorMessage } from '../errors.js';
 import type { ServerLogs } from '../logs/server-logs.js';
 import { describeExit } from '../machines/describe.js';
 import type { ProcessCommand, ProcessReportEvent, ProtocolInfo, ServerInput } from '../machines/server.types.js';
+import { findMarked, serverMark } from '../os/marked.js';
+import { processGroup } from '../os/proc.js';
 import { describeSpawnError, groupAlive, signalGroup, spawnServer } from './child-process.js';
 import { LineSplitter } from './line-splitter.js';
 import { checkLiveness, negotiate, type ClientInfo } from './mcp-handshake.js';
@@ -20,6 +24,8 @@ export interface ProcessActorDeps {
   clientInfo: ClientInfo;
   /** Told of every process group orch owns, so a daemon that dies can have its groups reaped later. */
   groups?: GroupRecorder;
+  /** Names this supervisor in the environment marker every server process inherits. */
+  owner?: string;
 }
 
 export interface GroupRecorder {
@@ -49,120 +55,154 @@ export function createProcessActor(deps: ProcessActorDeps) {
       };
 
     const spawnedAt = performance.now();
+    const mark = deps.owner === undefined ? undefined : serverMark(deps.owner, spec.name);
     let child: ReturnType<typeof spawnServer>;
     try {
-      child = spawnServer(spec);
+      child = spawnServer(spec, mark);
     } catch (error) {
-      report({ type: 'process.failed', error: describeSpawnError(error, spec) });
+      report({ type: 'process.failed', ...describeSpawnError(error, spec) });
       return () => {};
     }
     const pid = child.pid;
     let exited = false;
     let protocol: ProtocolInfo | undefined;
     let noiseTimer: NodeJS.Timeout | undefined;
+    let link: McpLink | undefined;
 
-    const link = new McpLink({
-      write: (line) => {
-        if (child.stdin.writable) child.stdin.write(line);
-      },
-      onNoise: (line) => {
-        log('stdout', line.length > MAX_LOGGED_NOISE_CHARS ? `${line.slice(0, MAX_LOGGED_NOISE_CHARS)}…` : line);
-        noiseTimer ??= setTimeout(
-          guard(() => {
-            noiseTimer = undefined;
-            report({ type: 'process.noise', total: link.noiseLines });
-          }),
-          NOISE_REPORT_MS,
-        );
-      },
-    });
-    const stderr = new LineSplitter({
-      maxLineBytes: MAX_STDERR_LINE_BYTES,
-      onLine: (line) => log('stderr', line),
-      onOversize: (bytes) =>
-        log('orch', `(a stderr line of ${bytes} bytes, over the ${MAX_STDERR_LINE_BYTES}-byte limit, dropped)`),
-    });
-
-    // Always drain both pipes: a child blocked on a full pipe looks hung.
-    child.stdout.on('data', guard((chunk: Buffer) => link.feed(chunk)));
-    child.stderr.on('data', guard((chunk: Buffer) => stderr.push(chunk)));
-    child.stderr.on('end', guard(() => stderr.end()));
-    for (const stream of [child.stdin, child.stdout, child.stderr]) {
-      // EPIPE and friends after the child is gone: the 'exit' event is what reports it.
-      stream.on('error', () => {});
-    }
-    child.on(
-      'error',
-      guard((error: Error) => {
-        if (pid === undefined) report({ type: 'process.failed', error: describeSpawnError(error, spec) });
-        else log('orch', `process error: ${error.message}`);
-      }),
-    );
-    // 'exit', not 'close': a grandchild holding stdout open would delay 'close' indefinitely.
-    child.on(
-      'exit',
-      guard((code: number | null, signal: NodeJS.Signals | null) => {
-        exited = true;
-        link.close(new Error(`the server ${describeExit(code, signal)}`));
-        log('orch', `process ${pid} ${describeExit(code, signal)}`);
-        report({ type: 'process.exited', code, signal });
-      }),
-    );
-
-    if (pid !== undefined) {
-      log('orch', `spawned ${[spec.command, ...spec.args].join(' ')} (pid ${pid})`);
-      deps.groups?.spawned(spec.name, pid);
-      report({ type: 'process.spawned', pid, pgid: pid, startedAt: Date.now() });
-      negotiate(link, { mode: policy.protocol, timeoutMs: policy.start.timeoutMs, clientInfo: deps.clientInfo }).then(
-        guard((info: ProtocolInfo) => {
-          protocol = info;
-          report({ type: 'mcp.ready', protocol: info, elapsedMs: performance.now() - spawnedAt });
-        }),
-        guard((error: unknown) => {
-          if (!exited) report({ type: 'mcp.failed', error: errorMessage(error) });
-        }),
-      );
-    }
-
-    receive(
-      guard((command: ProcessCommand) => {
-        switch (command.type) {
-          case 'process.closeStdin':
-            child.stdin.end();
-            break;
-          case 'process.signal':
-            if (pid === undefined) break;
-            log('orch', `sending ${command.signal} to process group ${pid}`);
-            signalGroup(pid, command.signal);
-            // A frozen (SIGSTOPped) process only acts on SIGTERM once it runs again.
-            if (command.signal === 'SIGTERM') signalGroup(pid, 'SIGCONT');
-            break;
-          case 'probe.check': {
-            if (!protocol) break;
-            const started = performance.now();
-            const { seq } = command;
-            checkLiveness(link, protocol, { timeoutMs: policy.health.timeoutMs, clientInfo: deps.clientInfo }).then(
-              () => report({ type: 'probe.ok', seq, latencyMs: performance.now() - started }),
-              (error: unknown) => report({ type: 'probe.failed', seq, reason: errorMessage(error) }),
-            );
-            break;
-          }
-        }
-      }),
-    );
-
-    return guard(() => {
+    /** Processes of this server outside its group (setsid, double fork): a group signal misses them. */
+    const escapees = () =>
+      mark === undefined || pid === undefined ? [] : findMarked((m) => m === mark).filter((p) => processGroup(p) !== pid);
+    const signalAll = (signal: NodeJS.Signals) => {
+      if (pid === undefined) return;
+      signalGroup(pid, signal);
+      for (const escapee of escapees()) signalProcess(escapee, signal);
+    };
+    const cleanup = guard(() => {
       clearTimeout(noiseTimer);
-      link.close(new Error('the server is no longer supervised'));
+      link?.close(new Error('the server is no longer supervised'));
       child.stdout.destroy();
       child.stderr.destroy();
       child.stdin.destroy();
+      if (pid === undefined) return;
       // Whatever is left of the group once the server is done with (stragglers, a hung child) is killed.
-      if (pid !== undefined && groupAlive(pid)) {
+      if (groupAlive(pid)) {
         log('orch', `killing what is left of process group ${pid}`);
         signalGroup(pid, 'SIGKILL');
       }
-      if (pid !== undefined) deps.groups?.released(spec.name, pid);
+      const left = escapees();
+      if (left.length > 0) {
+        log('orch', `killing ${left.length === 1 ? 'a process' : `${left.length} processes`} that left process group ${pid}: ${left.join(', ')}`);
+        for (const escapee of left) signalProcess(escapee, 'SIGKILL');
+      }
+      deps.groups?.released(spec.name, pid);
     });
+
+    try {
+      if (pid !== undefined) {
+        log('orch', `spawned ${[spec.command, ...spec.args].join(' ')} (pid ${pid})`);
+        deps.groups?.spawned(spec.name, pid);
+      }
+      const mcp = new McpLink({
+        write: (line) => {
+          if (child.stdin.writable) child.stdin.write(line);
+        },
+        onNoise: (line) => {
+          log('stdout', line.length > MAX_LOGGED_NOISE_CHARS ? `${line.slice(0, MAX_LOGGED_NOISE_CHARS)}…` : line);
+          noiseTimer ??= setTimeout(
+            guard(() => {
+              noiseTimer = undefined;
+              report({ type: 'process.noise', total: mcp.noiseLines });
+            }),
+            NOISE_REPORT_MS,
+          );
+        },
+      });
+      link = mcp;
+      const stderr = new LineSplitter({
+        maxLineBytes: MAX_STDERR_LINE_BYTES,
+        onLine: (line) => log('stderr', line),
+        onOversize: (bytes) =>
+          log('orch', `(a stderr line of ${bytes} bytes, over the ${MAX_STDERR_LINE_BYTES}-byte limit, dropped)`),
+      });
+
+      // Always drain both pipes: a child blocked on a full pipe looks hung.
+      child.stdout.on('data', guard((chunk: Buffer) => mcp.feed(chunk)));
+      child.stderr.on('data', guard((chunk: Buffer) => stderr.push(chunk)));
+      child.stderr.on('end', guard(() => stderr.end()));
+      for (const stream of [child.stdin, child.stdout, child.stderr]) {
+        // EPIPE and friends after the child is gone: the 'exit' event is what reports it.
+        stream.on('error', () => {});
+      }
+      child.on(
+        'error',
+        guard((error: Error) => {
+          if (pid === undefined) report({ type: 'process.failed', ...describeSpawnError(error, spec) });
+          else log('orch', `process error: ${error.message}`);
+        }),
+      );
+      // 'exit', not 'close': a grandchild holding stdout open would delay 'close' indefinitely.
+      child.on(
+        'exit',
+        guard((code: number | null, signal: NodeJS.Signals | null) => {
+          exited = true;
+          mcp.close(new Error(`the server ${describeExit(code, signal)}`));
+          log('orch', `process ${pid} ${describeExit(code, signal)}`);
+          report({ type: 'process.exited', code, signal });
+        }),
+      );
+
+      if (pid !== undefined) {
+        report({ type: 'process.spawned', pid, pgid: pid, startedAt: Date.now() });
+        negotiate(mcp, { mode: policy.protocol, timeoutMs: policy.start.timeoutMs, clientInfo: deps.clientInfo }).then(
+          guard((info: ProtocolInfo) => {
+            protocol = info;
+            report({ type: 'mcp.ready', protocol: info, elapsedMs: performance.now() - spawnedAt });
+          }),
+          guard((error: unknown) => {
+            if (!exited) report({ type: 'mcp.failed', error: errorMessage(error) });
+          }),
+        );
+      }
+
+      receive(
+        guard((command: ProcessCommand) => {
+          switch (command.type) {
+            case 'process.closeStdin':
+              child.stdin.end();
+              break;
+            case 'process.signal':
+              if (pid === undefined) break;
+              log('orch', `sending ${command.signal} to process group ${pid}`);
+              signalAll(command.signal);
+              // A frozen (SIGSTOPped) process only acts on SIGTERM once it runs again.
+              if (command.signal === 'SIGTERM') signalAll('SIGCONT');
+              break;
+            case 'probe.check': {
+              if (!protocol) break;
+              const started = performance.now();
+              const { seq } = command;
+              checkLiveness(mcp, protocol, { timeoutMs: policy.health.timeoutMs, clientInfo: deps.clientInfo }).then(
+                () => report({ type: 'probe.ok', seq, latencyMs: performance.now() - started }),
+                (error: unknown) => report({ type: 'probe.failed', seq, reason: errorMessage(error) }),
+              );
+              break;
+            }
+          }
+        }),
+      );
+    } catch (error) {
+      log('orch', `internal error: ${errorMessage(error)}`);
+      report({ type: 'process.failed', error: `internal error: ${errorMessage(error)}` });
+    }
+    return cleanup;
   });
+}
+
+/** One process that may be gone already, or no longer ours. */
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: gone; EPERM: not ours any more.
+  }
 }

@@ -53,6 +53,10 @@ export interface SamplerDeps {
   pool: SamplerPool;
   intervalMs: number;
   onSample?(server: string, pid: number, sample: ResourceSample, at: number): void;
+  /** The environment marker of a server's processes, which finds those that left its tree. */
+  markOf?(server: string): string;
+  /** A process of the server left its process group; told once per process. */
+  onEscaped?(server: string, pid: number): void;
   onError?(error: unknown): void;
 }
 
@@ -60,6 +64,7 @@ export function createSamplerActor(deps: SamplerDeps) {
   return fromCallback<{ type: string }, SamplerInput>(({ input, system }) => {
     const previous = new Map<string, TreeReading & { root: number }>();
     const overLimit = new Set<string>();
+    const escaped = new Map<string, Set<number>>();
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
 
@@ -75,11 +80,15 @@ export function createSamplerActor(deps: SamplerDeps) {
       try {
         const measured = targets();
         if (measured.length === 0) return;
-        const result = await deps.pool.run({ roots: measured.map((t) => t.pid) });
+        const result = await deps.pool.run({
+          roots: measured.map((t) => t.pid),
+          marks: measured.map((t) => deps.markOf?.(t.name)),
+        });
         if (stopped) return;
         measured.forEach(({ name, ref, pid, policy }, index) => {
           const reading: TreeReading = { at: result.at, pids: result.trees[index] ?? [] };
           if (reading.pids.length === 0) return;
+          reportEscapees(name, result.escaped[index] ?? []);
           const before = previous.get(name);
           const sample = treeUsage(before?.root === pid ? before : undefined, reading);
           previous.set(name, { ...reading, root: pid });
@@ -94,6 +103,12 @@ export function createSamplerActor(deps: SamplerDeps) {
       } finally {
         if (!stopped) timer = setTimeout(() => void tick(), deps.intervalMs);
       }
+    };
+    const reportEscapees = (name: string, pids: number[]) => {
+      const known = escaped.get(name) ?? new Set<number>();
+      for (const pid of pids) if (!known.has(pid)) deps.onEscaped?.(name, pid);
+      // Only the live ones are remembered, so the set cannot grow past the tree.
+      escaped.set(name, new Set(pids));
     };
     timer = setTimeout(() => void tick(), 0);
 

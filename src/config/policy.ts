@@ -12,6 +12,11 @@ export interface Policy {
   restart: {
     maxRestarts: number;
     windowMs: number;
+    /**
+     * Only failed starts and exits within this long of reaching `running` count toward `maxRestarts`:
+     * a server that worked for a while between crashes is always restarted (PM2's min_uptime).
+     */
+    minUptimeMs: number;
     backoffMs: number;
     maxBackoffMs: number;
     /** Fraction of each backoff delay added or removed at random, so crashed siblings do not restart in lockstep. */
@@ -28,6 +33,7 @@ export const DEFAULT_POLICY: Policy = {
   restart: {
     maxRestarts: 3,
     windowMs: 300_000,
+    minUptimeMs: 10_000,
     backoffMs: 1_000,
     maxBackoffMs: 30_000,
     jitter: 0.2,

@@ -3,8 +3,14 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 export function writeFileAtomic(path: string, text: string, mode = 0o600): void {
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode });
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, text, { mode });
+    renameSync(temporary, path);
+  } catch (error) {
+    // A full disk leaves a torn temporary file behind: take it away, keep the old file.
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 export function writeJsonAtomic(path: string, value: unknown, mode = 0o600): void {

@@ -13,10 +13,13 @@ import { Sessions } from '../http/auth.js';
 import type { Supervision } from '../http/deps.js';
 import { logTransition } from '../cli/transition-line.js';
 import { createOrchLogger } from '../logger.js';
+import { formatDuration } from '../machines/describe.js';
+import { ownerForHome } from '../os/marked.js';
+import { describeWriteError, StorageProblems } from '../storage/problems.js';
 import { createOrchestrator } from '../system.js';
 import { VERSION } from '../version.js';
 import { removeDaemonInfo, createToken, writeDaemonInfo } from './daemon-file.js';
-import { GroupRegistry, reapOrphanGroups } from './groups.js';
+import { GroupRegistry, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
 import { createSelfHealth } from './self-health.js';
 import { WantedState } from './wanted.js';
@@ -40,38 +43,67 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const config = await loadConfig(options.configPath);
   const home = ensureHome(resolveHome());
   const port = options.port ?? config.port;
-  const lock = acquireLock(
-    home.lockFile,
-    (pid) => `an orch daemon is already running for ${home.root} (pid ${pid}); see \`orch status\`, or stop it with \`orch shutdown\``,
+  const lock = mustWrite(home.lockFile, () =>
+    acquireLock(
+      home.lockFile,
+      (pid) => `an orch daemon is already running for ${home.root} (pid ${pid}); see \`orch status\`, or stop it with \`orch shutdown\``,
+    ),
   );
-  const { logger, close: closeLogger } = createOrchLogger({ file: home.orchestratorLog, terminal: options.foreground });
+  // Files orch cannot write are one warning line each and a line in /api/health; supervision goes on.
+  const problems = new StorageProblems({
+    failed: (path, error) => logger.warn(`cannot write ${path}: ${error}; supervision goes on, and orch retries`),
+    recovered: (path, afterMs) => logger.info(`${path} is written again (after ${formatDuration(afterMs)})`),
+  });
+  const { logger, close: closeLogger } = createOrchLogger({
+    file: home.orchestratorLog,
+    terminal: options.foreground,
+    problems,
+  });
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
 
-  const orphans = await reapOrphanGroups(home.groupsFile);
-  for (const orphan of orphans) {
+  const owner = ownerForHome(home.root);
+  const orphans = await reapOrphans(home.groupsFile, owner);
+  for (const orphan of orphans.groups) {
     logger.warn(`ended process group ${orphan.pgid} of ${orphan.server}, left running by a daemon that died`);
+  }
+  if (orphans.escaped.length > 0) {
+    logger.warn(`ended ${orphans.escaped.length} processes that had left their servers' groups, left running by a daemon that died: ${orphans.escaped.join(', ')}`);
   }
 
   const nameWidth = Math.max(0, ...config.servers.map((server) => server.name.length));
   logger.info(`orch ${VERSION} (pid ${process.pid}): ${config.servers.length} servers from ${displayPath(config.path)}, logs in ${home.logsDir}`);
   for (const server of config.remote) logger.info(`${server.name}: remote (${server.transport} ${server.url}), not supervised yet`);
 
-  const token = createToken(home.tokenFile);
-  const wanted = new WantedState(home.wantedFile);
+  const token = mustWrite(home.tokenFile, () => createToken(home.tokenFile));
+  const wanted = new WantedState(home.wantedFile, problems);
+  const groups = new GroupRegistry(home.groupsFile, problems);
   const orch = createOrchestrator({
     config,
     home,
     logger,
-    groups: new GroupRegistry(home.groupsFile),
+    groups,
+    problems,
+    owner,
     onTransition: (transition) => logTransition(logger, transition, nameWidth),
+    // A supervisor that failed supervises nothing: exit, so that `orch start` can bring a new daemon.
+    onFailure: () => abandon(1),
   });
   /** Stopping the actor system kills every process group at once; no server is left without a supervisor. */
   const abandon = (exitCode: number): never => {
     orch.supervisor.stop();
-    removeDaemonInfo(home.daemonFile);
-    lock.release();
+    release();
     process.exit(exitCode);
+  };
+  /** The files that say a daemon runs here; a read-only disk must not keep the process from ending. */
+  const release = () => {
+    for (const step of [() => removeDaemonInfo(home.daemonFile), () => lock.release()]) {
+      try {
+        step();
+      } catch (error) {
+        logger.warn(`could not remove a state file: ${describeWriteError(error)}`);
+      }
+    }
   };
   process.on('uncaughtException', (error) => {
     logger.error('orch hit an internal error and is stopping every server', error);
@@ -105,8 +137,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       server.close();
       await orch.shutdown();
       health.stop();
-      removeDaemonInfo(home.daemonFile);
-      lock.release();
+      groups.close();
+      wanted.close();
+      release();
       logger.info('every server is stopped; the daemon exits');
       await closeLogger();
       process.exit(0);
@@ -119,7 +152,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       token,
       port: () => listening,
       host: LOOPBACK.has(options.host) ? undefined : options.host,
-      health: () => health.read(),
+      health: () => ({ ...health.read(), storage: problems.list() }),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),
@@ -147,14 +180,25 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     throw new OrchError('DAEMON_FAILED', `could not listen on ${options.host}:${port}: ${errorMessage(error)}`);
   }
   listening = (server.address() as AddressInfo).port;
-  writeDaemonInfo(home.daemonFile, {
-    pid: process.pid,
-    host: options.host,
-    port: listening,
-    startedAt: new Date().toISOString(),
-    version: VERSION,
-    config: config.path,
-  });
+  try {
+    mustWrite(home.daemonFile, () =>
+      writeDaemonInfo(home.daemonFile, {
+        pid: process.pid,
+        host: options.host,
+        port: listening,
+        startedAt: new Date().toISOString(),
+        version: VERSION,
+        config: config.path,
+      }),
+    );
+  } catch (error) {
+    // Without daemon.json no client can find this daemon: better none than one nobody reaches.
+    server.close();
+    orch.supervisor.stop();
+    lock.release();
+    await closeLogger();
+    throw error;
+  }
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`API on http://${urlHost}:${listening}`);
   if (options.foreground) {
@@ -179,4 +223,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   await new Promise(() => {});
+}
+
+/** Files the daemon cannot run without (its lock, token, address): one clear line when they cannot be written. */
+function mustWrite<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof OrchError) throw error;
+    throw new OrchError('DAEMON_FAILED', `cannot write ${path}: ${describeWriteError(error)}`);
+  }
 }

@@ -1,11 +1,14 @@
 /**
  * The process groups the daemon owns, kept on disk as they change. When a daemon dies without
- * stopping its servers (kill -9), the next one reads the file and ends those groups before it starts
- * anything, so no server runs twice.
+ * stopping its servers (kill -9), the next one reads the file and ends those groups, and every
+ * process carrying its servers' environment marker, before it starts anything, so no server runs twice.
  */
-import { signalGroup, groupAlive } from '../actors/child-process.js';
+import { groupAlive } from '../actors/child-process.js';
 import type { GroupRecorder } from '../actors/process.actor.js';
-import { isSameProcess, processStartTime } from '../os/proc.js';
+import { findMarked, ownerOf } from '../os/marked.js';
+import { isSameProcess, processGroup, processStartTime } from '../os/proc.js';
+import type { StorageProblems } from '../storage/problems.js';
+import { StateFile } from '../storage/state-file.js';
 import { readJson, writeJsonAtomic } from './atomic-file.js';
 
 export interface GroupRecord {
@@ -15,10 +18,14 @@ export interface GroupRecord {
   startTime: string | null;
 }
 
+/** Kept in memory first: a file that cannot be written (full disk) is retried, and never loses a group. */
 export class GroupRegistry implements GroupRecorder {
   private readonly groups = new Map<number, GroupRecord>();
+  private readonly file: StateFile;
 
-  constructor(private readonly file: string) {}
+  constructor(path: string, problems: StorageProblems) {
+    this.file = new StateFile(path, problems);
+  }
 
   spawned(server: string, pgid: number): void {
     this.groups.set(pgid, { server, pgid, startTime: processStartTime(pgid) });
@@ -29,8 +36,12 @@ export class GroupRegistry implements GroupRecorder {
     if (this.groups.delete(pgid)) this.save();
   }
 
+  close(): void {
+    this.file.close();
+  }
+
   private save(): void {
-    writeJsonAtomic(this.file, { groups: [...this.groups.values()] });
+    this.file.write({ groups: [...this.groups.values()] });
   }
 }
 
@@ -53,23 +64,45 @@ export function isOrphanGroup(record: GroupRecord): boolean {
   return groupAlive(record.pgid);
 }
 
-/** Ends every orphan group: SIGTERM, then SIGKILL for what is left after `graceMs`. Returns what it found. */
-export async function reapOrphanGroups(file: string, graceMs = 2_000): Promise<GroupRecord[]> {
-  const orphans = readGroupRecords(file).filter(isOrphanGroup);
-  for (const { pgid } of orphans) trySignal(pgid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (orphans.some(({ pgid }) => groupAlive(pgid)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  for (const { pgid } of orphans) if (groupAlive(pgid)) trySignal(pgid, 'SIGKILL');
-  writeJsonAtomic(file, { groups: [] });
-  return orphans;
+export interface Orphans {
+  groups: GroupRecord[];
+  /** Processes marked by this ORCH_HOME's servers that had left their groups. */
+  escaped: number[];
 }
 
-function trySignal(pgid: number, signal: NodeJS.Signals): void {
+/**
+ * Ends what a dead daemon of this ORCH_HOME left running: the groups it recorded, and every process
+ * carrying its servers' marker (those that left their groups, or whose group was never recorded
+ * because the disk was full). SIGTERM, then SIGKILL for what is left after `graceMs`.
+ */
+export async function reapOrphans(file: string, owner: string, graceMs = 2_000): Promise<Orphans> {
+  const groups = readGroupRecords(file).filter(isOrphanGroup);
+  const pgids = new Set(groups.map(({ pgid }) => pgid));
+  const escaped = findMarked((mark) => ownerOf(mark) === owner).filter((pid) => !pgids.has(processGroup(pid) ?? -1));
+  const alive = () => groups.some(({ pgid }) => groupAlive(pgid)) || escaped.some((pid) => processStartTime(pid) !== null);
+  const signalAll = (signal: NodeJS.Signals) => {
+    for (const { pgid } of groups) trySignal(-pgid, signal);
+    for (const pid of escaped) trySignal(pid, signal);
+  };
+  signalAll('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (alive()) signalAll('SIGKILL');
   try {
-    signalGroup(pgid, signal);
+    writeJsonAtomic(file, { groups: [] });
   } catch {
-    // EPERM: no longer ours to end.
+    // Not worth failing a start over: the recorded leaders are gone, so the next daemon skips them.
+  }
+  return { groups, escaped };
+}
+
+/** A negative target is a process group, as for kill(2). */
+function trySignal(target: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(target, signal);
+  } catch {
+    // ESRCH: gone; EPERM: no longer ours to end.
   }
 }

@@ -2,15 +2,19 @@
  * Which servers the user last started or stopped, kept in `state.json` so that after `orch shutdown`
  * a new daemon runs the same set (PM2's save and resurrect, without the ceremony).
  */
-import { readJson, writeJsonAtomic } from './atomic-file.js';
+import type { StorageProblems } from '../storage/problems.js';
+import { StateFile } from '../storage/state-file.js';
+import { readJson } from './atomic-file.js';
 
 type Wish = 'started' | 'stopped';
 
 export class WantedState {
   private readonly wishes: Map<string, Wish>;
+  private readonly file: StateFile;
 
-  constructor(private readonly file: string) {
-    const saved = (readJson(file) as { servers?: Record<string, unknown> } | undefined)?.servers ?? {};
+  constructor(path: string, problems: StorageProblems) {
+    this.file = new StateFile(path, problems);
+    const saved = (readJson(path) as { servers?: Record<string, unknown> } | undefined)?.servers ?? {};
     this.wishes = new Map(
       Object.entries(saved).filter((entry): entry is [string, Wish] => entry[1] === 'started' || entry[1] === 'stopped'),
     );
@@ -18,7 +22,11 @@ export class WantedState {
 
   record(names: string[], wish: Wish): void {
     for (const name of names) this.wishes.set(name, wish);
-    writeJsonAtomic(this.file, { servers: Object.fromEntries(this.wishes) });
+    this.file.write({ servers: Object.fromEntries(this.wishes) });
+  }
+
+  close(): void {
+    this.file.close();
   }
 
   /** Enabled servers unless the user stopped them, and disabled ones the user started. */

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { LoginNeeded } from '../../ui/login.js';
+import { bodyLimit } from 'hono/body-limit';
 import { setCookie } from 'hono/cookie';
 import { createApi } from './api.js';
 import { allowedHosts, hostGuard, requireAuth, SESSION_COOKIE, Sessions } from './auth.js';
@@ -11,6 +12,9 @@ import type { AppDeps } from './deps.js';
 import { errorResponse, handleError } from './errors.js';
 import { createPages } from './pages.js';
 import { formatMetrics } from './prometheus.js';
+
+/** Every API body is a short list of names: a megabyte is generous, and bounds what a request can cost. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDeps, sessions = new Sessions()) {
   const app = new Hono();
@@ -33,6 +37,14 @@ export function createApp(deps: AppDeps, sessions = new Sessions()) {
   });
 
   app.use('/api/*', requireAuth(deps.token, sessions));
+  // After the token check, so nobody unauthenticated gets a body read at all.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MiB`),
+    }),
+  );
   app.use('/metrics', requireAuth(deps.token, sessions));
   app.route('/api', createApi(deps, sessions));
   app.get('/metrics', (c) =>

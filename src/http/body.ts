@@ -1,4 +1,7 @@
-/** Reads a JSON request body against a zod schema; an empty body is `{}`. Mistakes are 400s naming the field. */
+/**
+ * Reads a JSON request body against a zod schema; an empty body is `{}`, but a blank one (only
+ * whitespace) is a mistake, not "all servers". Mistakes are 400s naming the field.
+ */
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { OrchError } from '../errors.js';
@@ -6,7 +9,8 @@ import { OrchError } from '../errors.js';
 export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();
   let raw: unknown = {};
-  if (text.trim() !== '') {
+  if (text !== '' && text.trim() === '') throw new OrchError('BAD_REQUEST', 'the request body is blank; send JSON, or nothing');
+  if (text !== '') {
     try {
       raw = JSON.parse(text);
     } catch {

@@ -1,6 +1,7 @@
 /** What the HTTP app needs from the daemon: the orchestrator satisfies `Supervision`, tests pass a fake. */
 import type { EventLog } from '../logs/event-log.js';
 import type { ServerLogs } from '../logs/server-logs.js';
+import type { StorageProblem } from '../storage/problems.js';
 import type { ServerDetail, ServerStatus } from '../status.js';
 import type { Transition } from '../transitions.js';
 
@@ -28,6 +29,8 @@ export interface DaemonHealth {
   rssBytes: number;
   cpuPercent: number;
   eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** orch's own files that cannot be written right now; empty when all is well. */
+  storage?: StorageProblem[];
 }
 
 export interface AppDeps {

@@ -56,6 +56,9 @@ export function formatMetrics(servers: ServerStatus[], health: DaemonHealth): st
     [{ quantile: '0.5' }, seconds(health.eventLoopDelay.p50Ms)],
     [{ quantile: '0.99' }, seconds(health.eventLoopDelay.p99Ms)],
   ]);
+  out.metric('orch_daemon_unwritable_files', 'gauge', "orch's own files that cannot be written right now.", [
+    [{}, health.storage?.length ?? 0],
+  ]);
   return out.toString();
 }
 

@@ -1,16 +1,22 @@
 /** Every transition, as one JSON line in `$ORCH_HOME/events.jsonl` (rotated) and in a ring of recent ones. */
-import type { RotatingFileStream } from 'rotating-file-stream';
+import { LogFile } from '../storage/log-file.js';
+import type { StorageProblems } from '../storage/problems.js';
 import type { Transition } from '../transitions.js';
 import { RingBuffer } from './ring-buffer.js';
-import { closeStream, openRotatingFile } from './rotating-file.js';
 
 export class EventLog {
   private readonly recent: RingBuffer<Transition>;
-  private readonly file: RotatingFileStream | undefined;
+  private readonly file: LogFile | undefined;
 
-  constructor(options: { path?: string; ringSize?: number } = {}) {
+  constructor(options: { path?: string; ringSize?: number; problems?: StorageProblems } = {}) {
     this.recent = new RingBuffer(options.ringSize ?? 1_000);
-    this.file = options.path ? openRotatingFile(options.path) : undefined;
+    this.file =
+      options.path === undefined
+        ? undefined
+        : new LogFile(options.path, {
+            problems: options.problems,
+            notice: ({ count, reason }) => `${JSON.stringify({ time: new Date().toISOString(), dropped: count, reason })}\n`,
+          });
   }
 
   append(transition: Transition): void {
@@ -27,6 +33,6 @@ export class EventLog {
   }
 
   async close(): Promise<void> {
-    if (this.file) await closeStream(this.file);
+    await this.file?.close();
   }
 }

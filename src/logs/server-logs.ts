@@ -1,12 +1,15 @@
 /**
  * Every server's output: stderr lines (and stdout noise), timestamped, in a ring of the last lines for
- * fast reads and in `logs/<name>.log` rotated by size for the full history.
+ * fast reads and in `logs/<name>.log` rotated by size for the full history. Memory stays bounded
+ * whatever a server prints: the ring holds a fixed number of lines, each cut to `MAX_KEPT_CHARS`, and
+ * the file drops (and counts) what the disk cannot take in time.
  */
 import { join } from 'node:path';
-import type { RotatingFileStream } from 'rotating-file-stream';
+import { LogFile, type DroppedLines } from '../storage/log-file.js';
+import type { StorageProblems } from '../storage/problems.js';
 import { logFileName } from './file-name.js';
 import { RingBuffer } from './ring-buffer.js';
-import { closeStream, openRotatingFile, type RotationPolicy } from './rotating-file.js';
+import type { RotationPolicy } from './rotating-file.js';
 
 export type LogStream = 'stderr' | 'stdout' | 'orch';
 
@@ -22,14 +25,19 @@ export interface ServerLogsOptions {
   dir?: string;
   ringSize?: number;
   rotation?: RotationPolicy;
+  /** Where a log file that cannot be written is reported. */
+  problems?: StorageProblems;
   now?: () => number;
 }
+
+/** Lines kept in memory (the ring, live followers) are cut here; the file keeps them whole. */
+export const MAX_KEPT_CHARS = 4_000;
 
 type Listener = (line: LogLine) => void;
 
 export class ServerLogs {
   private readonly rings = new Map<string, RingBuffer<LogLine>>();
-  private readonly files = new Map<string, RotatingFileStream>();
+  private readonly files = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
   private readonly now: () => number;
 
@@ -38,10 +46,9 @@ export class ServerLogs {
   }
 
   append(server: string, stream: LogStream, text: string): void {
-    const line: LogLine = { time: this.now(), server, stream, text };
-    this.ring(server).push(line);
-    this.file(server)?.write(formatLogLine(line));
-    for (const listener of this.listeners) listener(line);
+    const time = this.now();
+    this.file(server)?.write(formatLogLine({ time, server, stream, text }));
+    this.remember({ time, server, stream, text: text.length > MAX_KEPT_CHARS ? `${text.slice(0, MAX_KEPT_CHARS)}…` : text });
   }
 
   tail(server: string, limit?: number): LogLine[] {
@@ -60,7 +67,12 @@ export class ServerLogs {
   async close(): Promise<void> {
     const files = [...this.files.values()];
     this.files.clear();
-    await Promise.all(files.map(closeStream));
+    await Promise.all(files.map((file) => file.close()));
+  }
+
+  private remember(line: LogLine): void {
+    this.ring(line.server).push(line);
+    for (const listener of this.listeners) listener(line);
   }
 
   private ring(server: string): RingBuffer<LogLine> {
@@ -72,12 +84,23 @@ export class ServerLogs {
     return ring;
   }
 
-  private file(server: string): RotatingFileStream | undefined {
+  private file(server: string): LogFile | undefined {
     const path = this.filePath(server);
     if (!path) return undefined;
     let file = this.files.get(server);
     if (!file) {
-      file = openRotatingFile(path, this.options.rotation);
+      const dropNotice = (dropped: DroppedLines): LogLine => ({
+        time: this.now(),
+        server,
+        stream: 'orch',
+        text: `${dropped.count.toLocaleString('en-US')} lines dropped: ${dropped.reason}`,
+      });
+      file = new LogFile(path, {
+        rotation: this.options.rotation,
+        problems: this.options.problems,
+        notice: (dropped) => formatLogLine(dropNotice(dropped)),
+        onResume: (dropped) => this.remember(dropNotice(dropped)),
+      });
       this.files.set(server, file);
     }
     return file;

@@ -2,7 +2,7 @@
  * One MCP server's lifecycle. Declaration only: the process actor is a stub here and is provided by
  * the composition root (`src/system.ts`) or by tests; every timing is a named delay read from the policy.
  */
-import { and, assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { and, assign, cancel, enqueueActions, fromCallback, raise, sendTo, setup } from 'xstate';
 import { formatLatency } from '../format.js';
 import { backoffDelay } from './backoff.js';
 import { describeExit, formatDuration, isConfigErrorExit, resourceProblem } from './describe.js';
@@ -15,6 +15,9 @@ import type {
   ServerInput,
   ServerSettledEvent,
 } from './server.types.js';
+
+/** The id of the delayed `uptime.proven` event, cancelled when the process goes. */
+const UPTIME_TIMER = 'minUptime';
 
 export const serverMachine = setup({
   types: {
@@ -36,16 +39,19 @@ export const serverMachine = setup({
     backoff: ({ context }) => context.nextDelayMs,
     restartWindow: ({ context }) => context.policy.restart.windowMs,
     resetAfter: ({ context }) => context.policy.restart.resetAfterMs,
+    minUptime: ({ context }) => context.policy.restart.minUptimeMs,
   },
   guards: {
     fatalFailure: ({ context }) => context.failure?.fatal === true,
     restartBudgetSpent: ({ context }) => context.windowRestarts >= context.policy.restart.maxRestarts,
+    /** A failed start, or an end soon after answering: what a crash loop looks like, as opposed to an occasional crash. */
+    earlyFailure: ({ context }) => !context.provenUptime,
     currentProbe: ({ context, event }) => 'seq' in event && event.seq === context.probeSeq,
     failureThresholdReached: ({ context }) =>
       context.consecutiveFailures + 1 >= context.policy.health.failureThreshold,
     currentWindow: ({ context, event }) =>
       event.type === 'restart.expired' && event.generation === context.windowGeneration,
-    hasRestartsInWindow: ({ context }) => context.windowRestarts > 0,
+    hasRestartHistory: ({ context }) => context.windowRestarts > 0 || context.crashStreak > 0,
     afterStopIs: ({ context }, params: { value: AfterStop }) => context.afterStop === params.value,
     sampleOverLimit: ({ context, event }) =>
       event.type === 'resources.sample' && resourceProblem(context.policy.health, event) !== null,
@@ -62,19 +68,30 @@ export const serverMachine = setup({
       failure: { reason: params.reason, fatal: params.fatal ?? false },
       lastError: params.reason,
     })),
-    resetWindow: assign(({ context }) => ({ windowRestarts: 0, windowGeneration: context.windowGeneration + 1 })),
+    resetWindow: assign(({ context }) => ({
+      windowRestarts: 0,
+      crashStreak: 0,
+      windowGeneration: context.windowGeneration + 1,
+    })),
     countRestart: enqueueActions(({ context, enqueue }) => {
-      const attempt = context.windowRestarts;
-      const delay = backoffDelay(attempt, context.policy.restart);
-      const max = context.policy.restart.maxRestarts;
+      const delay = backoffDelay(context.crashStreak, context.policy.restart);
+      const when = delay === 0 ? 'now' : `in ${formatDuration(delay)}`;
+      const failure = context.failure?.reason ?? 'failed';
+      const counted = !context.provenUptime;
+      const attempt = context.windowRestarts + (counted ? 1 : 0);
       enqueue.assign({
-        windowRestarts: attempt + 1,
+        windowRestarts: attempt,
+        crashStreak: context.crashStreak + 1,
         restarts: context.restarts + 1,
         nextDelayMs: delay,
-        reason: `${context.failure?.reason ?? 'failed'}; restart ${attempt + 1}/${max} ${delay === 0 ? 'now' : `in ${formatDuration(delay)}`}`,
+        reason: counted
+          ? `${failure}; restart ${attempt}/${context.policy.restart.maxRestarts} ${when}`
+          : `${failure}; restart ${when} (not counted: it ran over ${formatDuration(context.policy.restart.minUptimeMs)})`,
       });
-      // Each restart leaves the window once `windowMs` has passed; a reset bumps the generation.
-      enqueue.raise({ type: 'restart.expired', generation: context.windowGeneration }, { delay: 'restartWindow' });
+      // Each counted restart leaves the window once `windowMs` has passed; a reset bumps the generation.
+      if (counted) {
+        enqueue.raise({ type: 'restart.expired', generation: context.windowGeneration }, { delay: 'restartWindow' });
+      }
     }),
     expireRestart: assign(({ context }) => ({ windowRestarts: Math.max(0, context.windowRestarts - 1) })),
     recordSpawn: assign(({ event }) =>
@@ -83,7 +100,18 @@ export const serverMachine = setup({
     recordExit: assign(({ event }) =>
       event.type === 'process.exited' ? { lastExit: { code: event.code, signal: event.signal } } : {},
     ),
-    clearProcess: assign({ pid: null, pgid: null, startedAt: null, consecutiveFailures: 0, resources: null }),
+    clearProcess: assign({
+      pid: null,
+      pgid: null,
+      startedAt: null,
+      consecutiveFailures: 0,
+      resources: null,
+    }),
+    startUptimeClock: raise({ type: 'uptime.proven' } satisfies ServerEvent, { delay: 'minUptime', id: UPTIME_TIMER }),
+    stopUptimeClock: cancel(UPTIME_TIMER),
+    proveUptime: assign({ provenUptime: true }),
+    // Kept after the process ends, so `failing` and `backoff` can tell an occasional crash from a loop.
+    forgetUptime: assign({ provenUptime: false }),
     recordResources: assign(({ event }) =>
       event.type === 'resources.sample'
         ? { resources: { cpuPercent: event.cpuPercent, memoryBytes: event.memoryBytes, processes: event.processes } }
@@ -146,6 +174,8 @@ export const serverMachine = setup({
     startedAt: null,
     restarts: 0,
     windowRestarts: 0,
+    crashStreak: 0,
+    provenUptime: false,
     windowGeneration: 0,
     nextDelayMs: 0,
     lastExit: null,
@@ -183,13 +213,18 @@ export const serverMachine = setup({
           actions: { type: 'fail', params: ({ event }) => ({ reason: `process actor failed: ${String(event.error)}` }) },
         },
       },
-      exit: 'clearProcess',
+      entry: 'forgetUptime',
+      exit: ['stopUptimeClock', 'clearProcess'],
       initial: 'starting',
       on: {
+        'uptime.proven': { actions: 'proveUptime' },
         'process.spawned': { actions: 'recordSpawn' },
         'process.noise': { actions: 'recordNoise' },
         'resources.sample': { actions: 'recordResources' },
-        'process.failed': { target: 'failing', actions: { type: 'fail', params: ({ event }) => ({ reason: event.error }) } },
+        'process.failed': {
+          target: 'failing',
+          actions: { type: 'fail', params: ({ event }) => ({ reason: event.error, fatal: event.fatal }) },
+        },
         'process.exited': {
           target: 'failing',
           actions: ['recordExit', { type: 'fail', params: ({ event }) => exitFailure(event.code, event.signal) }],
@@ -206,7 +241,7 @@ export const serverMachine = setup({
       states: {
         starting: {
           on: {
-            'mcp.ready': { target: 'running', actions: 'recordReady' },
+            'mcp.ready': { target: 'running', actions: ['recordReady', 'startUptimeClock'] },
             'mcp.failed': {
               target: '#server.failing',
               actions: { type: 'fail', params: ({ event }) => ({ reason: `MCP handshake failed: ${event.error}` }) },
@@ -238,7 +273,7 @@ export const serverMachine = setup({
           },
         },
         running: {
-          after: { resetAfter: { guard: 'hasRestartsInWindow', actions: 'resetWindow' } },
+          after: { resetAfter: { guard: 'hasRestartHistory', actions: 'resetWindow' } },
           ...probeCycle(),
         },
         unhealthy: probeCycle(),
@@ -284,7 +319,7 @@ export const serverMachine = setup({
           actions: reason(({ context }) => `${context.failure?.reason}: not restarting`),
         },
         {
-          guard: 'restartBudgetSpent',
+          guard: and(['earlyFailure', 'restartBudgetSpent']),
           target: 'crashed',
           actions: reason(
             ({ context }) =>
@@ -298,8 +333,10 @@ export const serverMachine = setup({
       after: {
         backoff: {
           target: 'active',
-          actions: reason(
-            ({ context }) => `restart ${context.windowRestarts}/${context.policy.restart.maxRestarts}`,
+          actions: reason(({ context }) =>
+            context.provenUptime
+              ? 'restarting after an occasional crash'
+              : `restart ${context.windowRestarts}/${context.policy.restart.maxRestarts}`,
           ),
         },
       },

@@ -41,8 +41,12 @@ export interface ServerContext {
   startedAt: number | null;
   /** Automatic restarts since orch started; never reset, like PM2's ↺ column. */
   restarts: number;
-  /** Restarts inside the current window: decides the backoff delay and `crashed`. */
+  /** Restarts inside the current window that count toward giving up (early failures only): decides `crashed`. */
   windowRestarts: number;
+  /** Restarts since the server was last healthy for `resetAfterMs`: decides the backoff delay. */
+  crashStreak: number;
+  /** The current process has been up for `minUptimeMs` since it answered: its end is not counted toward giving up. */
+  provenUptime: boolean;
   /** Bumped when the window is reset, so expiries scheduled before the reset are ignored. */
   windowGeneration: number;
   nextDelayMs: number;
@@ -73,7 +77,8 @@ export type ServerCommandEvent = { type: 'server.start' } | { type: 'server.stop
 export type ProcessReportEvent =
   | { type: 'process.spawned'; pid: number; pgid: number; startedAt: number }
   | { type: 'process.exited'; code: number | null; signal: string | null }
-  | { type: 'process.failed'; error: string }
+  /** `fatal`: retrying cannot help (the command does not exist or is not executable). */
+  | { type: 'process.failed'; error: string; fatal?: boolean }
   | { type: 'process.noise'; total: number }
   | { type: 'mcp.ready'; protocol: ProtocolInfo; elapsedMs: number }
   | { type: 'mcp.failed'; error: string }
@@ -94,7 +99,8 @@ export type ServerEvent =
   | ServerCommandEvent
   | ProcessReportEvent
   | ResourceSampleEvent
-  | { type: 'restart.expired'; generation: number };
+  | { type: 'restart.expired'; generation: number }
+  | { type: 'uptime.proven' };
 
 /** Commands the machine sends to the process actor. */
 export type ProcessCommand =

@@ -27,6 +27,16 @@ export function processStartTime(pid: number): string | null {
   return fields[19] ?? null;
 }
 
+/** The process group of `pid` (field 5 of its stat line); `null` when it is gone or `/proc` is not there. */
+export function processGroup(pid: number): number | null {
+  try {
+    const group = Number(statFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[2]);
+    return Number.isInteger(group) ? group : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `pid` runs and, when a start time was recorded, is still that same process. */
 export function isSameProcess(pid: number, startTime: string | null): boolean {
   const now = processStartTime(pid);

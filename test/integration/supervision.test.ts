@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootOrchestrator, eventually, fixture, isAlive, pidsFromLogs, type TestOrchestrator } from '../support/orchestrator.js';
+import {
+  bootOrchestrator,
+  eventually,
+  FIXTURE,
+  fixture,
+  isAlive,
+  pidsFromLogs,
+  type TestOrchestrator,
+} from '../support/orchestrator.js';
 
 let orch: TestOrchestrator | undefined;
 afterEach(async () => {
@@ -131,15 +139,28 @@ describe('supervising real processes', () => {
     await eventually(() => !isAlive(grandchild!), 2_000, 'the stdout-holding grandchild to be killed');
   });
 
-  it('reports a command that does not exist as a clear failed start', async () => {
-    const missing = { ...fixture('missing', [], { restart: { maxRestarts: 1 } }), command: 'orch-no-such-command' };
+  it('a command that does not exist is crashed at once, naming the PATH it searched', async () => {
+    const missing = {
+      ...fixture('missing', [], { restart: { maxRestarts: 5 } }),
+      command: 'orch-no-such-command',
+      env: { PATH: '/nowhere/bin:/usr/bin' },
+    };
     orch = bootOrchestrator([missing]);
     orch.start();
     const crashed = await orch.waitForState('missing', 'crashed');
-    expect(crashed.context.lastError).toBe('command not found: orch-no-such-command (ENOENT)');
+    expect(crashed.context.lastError).toBe('command not found: orch-no-such-command (ENOENT; searched PATH=/nowhere/bin:/usr/bin)');
     expect(crashed.context.reason).toBe(
-      'command not found: orch-no-such-command (ENOENT): gave up after 1 restarts within 1 min',
+      'command not found: orch-no-such-command (ENOENT; searched PATH=/nowhere/bin:/usr/bin): not restarting',
     );
+    expect(crashed.context.restarts).toBe(0);
+  });
+
+  it('a command that is not executable is crashed at once', async () => {
+    orch = bootOrchestrator([{ ...fixture('noexec', [], { restart: { maxRestarts: 5 } }), command: FIXTURE }]);
+    orch.start();
+    const crashed = await orch.waitForState('noexec', 'crashed');
+    expect(crashed.context.lastError).toBe(`permission denied: ${FIXTURE} is not executable (EACCES)`);
+    expect(crashed.context.restarts).toBe(0);
   });
 
   it('reports a working directory that does not exist', async () => {

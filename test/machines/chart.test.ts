@@ -21,7 +21,7 @@ describe('server statechart', () => {
     };
     expect(find('server.stopped').transitions).toContainEqual({ event: 'server.start', target: 'server.active', guard: null });
     expect(find('server.active.starting').transitions).toContainEqual({ event: 'after startTimeout', target: 'server.failing', guard: null });
-    expect(find('server.failing').transitions).toContainEqual({ event: 'always', target: 'server.crashed', guard: 'restartBudgetSpent' });
+    expect(find('server.failing').transitions).toContainEqual({ event: 'always', target: 'server.crashed', guard: 'earlyFailure ∧ restartBudgetSpent' });
     expect(find('server.active.running.checking').transitions).toContainEqual({
       event: 'probe.failed',
       target: 'server.active.stopping',

@@ -121,7 +121,7 @@ describe('server machine: health checks', () => {
     expect(h.fake.commands.at(-1)).toEqual({ type: 'process.closeStdin' });
     h.crash(null, 'SIGTERM');
     expect(h.state()).toBe('backoff');
-    expect(h.context().reason).toBe('ping timed out after 5000 ms (3/3); restart 1/3 now');
+    expect(h.context().reason).toBe('ping timed out after 5000 ms (3/3); restart now (not counted: it ran over 10 s)');
     h.advance(0);
     expect(h.state()).toBe('starting');
     expect(h.fake.spawns).toBe(2);
@@ -270,7 +270,7 @@ describe('server machine: crashes, backoff and the restart budget', () => {
 
   it('forgets restarts older than the window', () => {
     const h = createServerHarness({
-      restart: { maxRestarts: 2, windowMs: 60_000, resetAfterMs: 10_000_000 },
+      restart: { maxRestarts: 2, windowMs: 60_000, resetAfterMs: 10_000_000, minUptimeMs: 10_000_000 },
       health: { intervalMs: 1_000_000 },
     });
     h.boot();
@@ -285,7 +285,7 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     expect(h.context().windowRestarts).toBe(0);
     h.crash(1);
     expect(h.state()).toBe('backoff');
-    expect(h.context().nextDelayMs).toBe(0);
+    expect(h.context().windowRestarts).toBe(1);
   });
 
   it('resets the budget after resetAfterMs of continuous health', () => {
@@ -404,5 +404,85 @@ describe('server machine: stopping', () => {
     h.send({ type: 'server.start' });
     h.crash(0);
     expect(h.state()).toBe('starting');
+  });
+});
+
+describe('server machine: occasional crashes and minUptimeMs', () => {
+  /** Runs for `upMs` after answering, then exits with code 1. */
+  const crashAfter = (h: ReturnType<typeof createServerHarness>, upMs: number) => {
+    h.advance(upMs);
+    h.crash(1);
+  };
+
+  it('a server that crashes every 20 s with the defaults is restarted forever, never given up on', () => {
+    const h = createServerHarness({ health: { intervalMs: 1_000_000 } });
+    h.boot();
+    const delays: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      crashAfter(h, 20_000);
+      expect(h.state()).toBe('backoff');
+      delays.push(h.context().nextDelayMs);
+      h.advance(h.context().nextDelayMs);
+      expect(h.state()).toBe('starting');
+      h.ready();
+    }
+    expect(h.context().windowRestarts).toBe(0);
+    expect(h.context().restarts).toBe(30);
+    // Consecutive crashes still back off, up to maxBackoffMs.
+    expect(delays.slice(0, 7)).toEqual([0, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
+  });
+
+  it('an exit within minUptimeMs of answering counts toward giving up; one at minUptimeMs does not', () => {
+    const h = createServerHarness({ restart: { minUptimeMs: 10_000, maxRestarts: 5 }, health: { intervalMs: 1_000_000 } });
+    h.boot();
+    crashAfter(h, 9_999);
+    expect(h.context().windowRestarts).toBe(1);
+    expect(h.context().reason).toBe('exited with code 1; restart 1/5 now');
+    h.advance(0);
+    h.ready();
+    crashAfter(h, 10_000);
+    expect(h.context().windowRestarts).toBe(1);
+    expect(h.context().reason).toBe('exited with code 1; restart in 1 s (not counted: it ran over 10 s)');
+  });
+
+  it('the late crash loop (healthy once, then instant exits) reaches crashed within maxRestarts + 1 spawns', () => {
+    const h = createServerHarness({ restart: { maxRestarts: 3 }, health: { intervalMs: 1_000_000 } });
+    h.boot();
+    crashAfter(h, 60_000);
+    expect(h.state()).toBe('backoff');
+    const healthySpawns = h.fake.spawns;
+    while (h.state() !== 'crashed') {
+      h.advance(h.context().nextDelayMs);
+      expect(h.state()).toBe('starting');
+      h.crash(1);
+      expect(h.fake.spawns - healthySpawns).toBeLessThanOrEqual(3 + 1);
+    }
+    expect(h.fake.spawns - healthySpawns).toBe(4);
+    expect(h.context().reason).toBe('exited with code 1 while starting: gave up after 3 restarts within 5 min');
+  });
+
+  it('the backoff resets after resetAfterMs of health, even when no restart was counted', () => {
+    const h = createServerHarness({ restart: { resetAfterMs: 120_000 }, health: { intervalMs: 1_000_000 } });
+    h.boot();
+    for (let i = 0; i < 3; i++) {
+      crashAfter(h, 20_000);
+      h.advance(h.context().nextDelayMs);
+      h.ready();
+    }
+    expect(h.context().crashStreak).toBe(3);
+    h.advance(120_000);
+    expect(h.context().crashStreak).toBe(0);
+    h.crash(1);
+    expect(h.context().nextDelayMs).toBe(0);
+  });
+
+  it('a command that cannot be spawned goes to crashed at once, naming why', () => {
+    const h = createServerHarness();
+    h.send({ type: 'server.start' });
+    h.report({ type: 'process.failed', error: 'command not found: nope (ENOENT; searched PATH=/usr/bin:/bin)', fatal: true });
+    expect(h.state()).toBe('crashed');
+    expect(h.context().reason).toBe('command not found: nope (ENOENT; searched PATH=/usr/bin:/bin): not restarting');
+    h.advance(3_600_000);
+    expect(h.fake.spawns).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { serverStateName, type ServerSnapshot } from '../../src/machines/server.
 import type { ServerStateName } from '../../src/machines/server.types.js';
 import { serverActorId } from '../../src/machines/supervisor.machine.js';
 import { statFields } from '../../src/os/proc.js';
-import { createOrchestrator, type Orchestrator } from '../../src/system.js';
+import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from '../../src/system.js';
 import type { Transition } from '../../src/transitions.js';
 
 export const FIXTURE = fileURLToPath(new URL('../fixtures/mcp-server.mjs', import.meta.url));
@@ -40,12 +40,16 @@ export interface TestOrchestrator extends Orchestrator {
   waitForTransition(match: (t: Transition) => boolean, timeoutMs?: number): Promise<Transition>;
 }
 
-export function bootOrchestrator(servers: ServerDefinition[]): TestOrchestrator {
+export function bootOrchestrator(
+  servers: ServerDefinition[],
+  options: Pick<OrchestratorOptions, 'home' | 'problems'> = {},
+): TestOrchestrator {
   const transitions: Transition[] = [];
   const waiters = new Set<() => void>();
   const orch = createOrchestrator({
     config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [] },
     logger: createConsola({ level: -999 }),
+    ...options,
     onTransition: (transition) => {
       transitions.push(transition);
       for (const wake of waiters) wake();

@@ -1,0 +1,168 @@
+/**
+ * An append-only log file rotated by size (rotating-file-stream underneath) that can neither grow
+ * orch's memory nor stop it. Lines written in one turn of the event loop go to the disk as one write
+ * (the stream does one file write per chunk). When the disk falls behind by more than
+ * `maxPendingBytes`, lines are dropped and counted, and the count is written once it catches up. A
+ * write error (full disk, read-only, deleted folder) closes the file; the next write after `retryMs`
+ * opens it again, so logging resumes by itself once the disk is usable.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RotatingFileStream } from 'rotating-file-stream';
+import { closeStream, openRotatingFile, type RotationPolicy } from '../logs/rotating-file.js';
+import type { StorageProblems } from './problems.js';
+
+export interface DroppedLines {
+  count: number;
+  reason: string;
+}
+
+export interface LogFileOptions {
+  rotation?: RotationPolicy;
+  problems?: StorageProblems;
+  /** What the file says about lines it lost, in its own format. */
+  notice: (dropped: DroppedLines) => string;
+  /** Told once the file writes again after losing lines. */
+  onResume?: (dropped: DroppedLines) => void;
+  maxPendingBytes?: number;
+  retryMs?: number;
+  now?: () => number;
+}
+
+/** Well over a second of a busy server's output: beyond it, a flood is dropped rather than held in memory. */
+export const MAX_PENDING_BYTES = 1024 * 1024;
+export const REOPEN_RETRY_MS = 1_000;
+
+export class LogFile {
+  private stream: RotatingFileStream | undefined;
+  private batch = '';
+  private batchLines = 0;
+  private flushing = false;
+  private awaitingDrain = false;
+  private unconfirmed = false;
+  private retryAt = 0;
+  private lastError = '';
+  private dropped = 0;
+  private dropReason = '';
+  private closed = false;
+  private readonly maxPendingBytes: number;
+  private readonly retryMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly path: string,
+    private readonly options: LogFileOptions,
+  ) {
+    this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES;
+    this.retryMs = options.retryMs ?? REOPEN_RETRY_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  write(text: string): void {
+    const stream = this.open();
+    if (!stream) return this.drop(`cannot write the log: ${this.lastError}`);
+    if (stream.writableLength + this.batch.length > this.maxPendingBytes) {
+      this.drop('log writer behind');
+      this.noticeWhenDrained(stream);
+      return;
+    }
+    this.takeNotice();
+    this.batch += text;
+    this.batchLines += 1;
+    this.scheduleFlush();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const stream = this.stream;
+    if (!stream) return;
+    this.takeNotice();
+    this.flush();
+    this.stream = undefined;
+    await closeStream(stream);
+  }
+
+  private drop(reason: string): void {
+    this.dropped += 1;
+    this.dropReason = reason;
+  }
+
+  /** Queues the count of dropped lines ahead of what comes next. */
+  private takeNotice(): void {
+    if (this.dropped === 0) return;
+    const dropped = { count: this.dropped, reason: this.dropReason };
+    this.dropped = 0;
+    this.batch += this.options.notice(dropped);
+    this.scheduleFlush();
+    this.options.onResume?.(dropped);
+  }
+
+  /** Said as soon as the writer catches up, even if nothing more is written. */
+  private noticeWhenDrained(stream: RotatingFileStream): void {
+    if (this.awaitingDrain) return;
+    this.awaitingDrain = true;
+    const resume = () => {
+      this.awaitingDrain = false;
+      if (this.stream === stream) this.takeNotice();
+    };
+    if (stream.writableNeedDrain) stream.once('drain', resume);
+    else setImmediate(resume);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const stream = this.stream;
+    if (!stream || this.batch === '') return;
+    const text = this.batch;
+    this.batch = '';
+    this.batchLines = 0;
+    if (!this.unconfirmed) {
+      stream.write(text);
+      return;
+    }
+    // The first write through a new stream tells whether the disk takes data again.
+    this.unconfirmed = false;
+    stream.write(text, (error) => {
+      if (!error && this.stream === stream) this.options.problems?.succeeded(this.path);
+    });
+  }
+
+  private open(): RotatingFileStream | undefined {
+    if (this.stream || this.closed || this.now() < this.retryAt) return this.stream;
+    let stream: RotatingFileStream;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      stream = openRotatingFile(this.path, this.options.rotation);
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+    stream.on('error', (error) => {
+      if (this.stream === stream) this.failed(error);
+    });
+    this.stream = stream;
+    this.unconfirmed = true;
+    return stream;
+  }
+
+  private failed(error: unknown): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    this.retryAt = this.now() + this.retryMs;
+    this.lastError = (error as NodeJS.ErrnoException).code ?? String(error);
+    // What was waiting for the disk is lost with it: counted, like any other dropped line.
+    this.dropped += this.batchLines;
+    this.batch = '';
+    this.batchLines = 0;
+    this.options.problems?.failed(this.path, error);
+    stream?.destroy();
+  }
+}

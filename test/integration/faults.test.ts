@@ -1,0 +1,167 @@
+/**
+ * Faults that must not break supervision, on real processes: floods of output, processes that leave
+ * their group, servers that crash now and then, and state files that cannot be written.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GroupRecorder } from '../../src/actors/process.actor.js';
+import { resolveHome } from '../../src/home.js';
+import { createOrchestrator } from '../../src/system.js';
+import { createConsola } from 'consola';
+import { bootOrchestrator, eventually, fixture, isAlive, pidsFromLogs, type TestOrchestrator } from '../support/orchestrator.js';
+
+let orch: TestOrchestrator | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await orch?.shutdown();
+  orch = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const MB = 1024 * 1024;
+
+describe('output floods', () => {
+  it('a 300 MB stderr flood is read as fast as it comes, with bounded memory and disk', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-flood-'));
+    const home = resolveHome({ ORCH_HOME: dir });
+    orch = bootOrchestrator([fixture('flood', [`--stderr-flood=${300 * MB}`])], { home });
+    const rssBefore = process.memoryUsage.rss();
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
+    orch.start();
+    await orch.waitForState('flood', 'running');
+    await eventually(
+      () => orch!.logs.tail('flood').some((line) => /^fixture: flood of \d+ bytes done/.test(line.text)),
+      60_000,
+      'the flood to be read to its end',
+    );
+    clearInterval(sampler);
+    // The peak includes V8's young generation grown by the churn of short-lived line strings.
+    await eventually(() => process.memoryUsage.rss() - rssBefore < 64 * MB, 10_000, `RSS back within 64 MB (peak +${Math.round((rssPeak - rssBefore) / MB)} MB)`);
+    expect(orch.snapshot('flood').context.consecutiveFailures).toBe(0);
+    expect(orch.logs.tail('flood').length).toBeLessThanOrEqual(1_000);
+    await orch.shutdown();
+    // The disk is bounded too: rotated at 10 MB, five files kept, whatever was written.
+    const files = readdirSync(home.logsDir).filter((name) => name.startsWith('flood.log'));
+    expect(files.sort()).toEqual(['flood.log', 'flood.log.1', 'flood.log.2', 'flood.log.3', 'flood.log.4']);
+    for (const name of files) expect(statSync(join(home.logsDir, name)).size).toBeLessThan(11 * MB);
+    // The end of the flood is in the file, or counted among the lines the disk could not take in time.
+    expect(readFileSync(join(home.logsDir, 'flood.log'), 'utf8')).toMatch(/fixture: flood of \d+ bytes done|\[orch\] [\d,]+ lines dropped: log writer behind/);
+  }, 90_000);
+
+  it('a stdout flood of noise is drained too, and the server keeps answering', async () => {
+    orch = bootOrchestrator([fixture('noisy', [`--stdout-flood=${100 * MB}`])]);
+    orch.start();
+    await orch.waitForState('noisy', 'running');
+    await eventually(
+      () => orch!.logs.tail('noisy').some((line) => /^fixture: flood of \d+ bytes done/.test(line.text)),
+      60_000,
+      'the flood to be read to its end',
+    );
+    const pings = orch.snapshot('noisy').context.probeSeq;
+    await eventually(() => orch!.snapshot('noisy').context.probeSeq >= pings + 2, 5_000, 'two more checks');
+    expect(orch.snapshot('noisy').context.consecutiveFailures).toBe(0);
+  }, 90_000);
+});
+
+describe('processes that leave the process group', () => {
+  const escapeeOf = async (orch: TestOrchestrator, name: string) => {
+    await eventually(
+      () => pidsFromLogs(orch, name, /^pid (\d+) left the process group; it is still counted and will be stopped$/).length > 0,
+      10_000,
+      'the escapee to be found',
+    );
+    return pidsFromLogs(orch, name, /^pid (\d+) left the process group/)[0]!;
+  };
+
+  it('are found, named once, counted, and ended on stop', async () => {
+    orch = bootOrchestrator([fixture('leaky', ['--escapee'])]);
+    orch.start();
+    await orch.waitForState('leaky', 'running');
+    const escapee = await escapeeOf(orch, 'leaky');
+    expect(isAlive(escapee)).toBe(true);
+    await eventually(() => (orch!.status('leaky').processes ?? 0) >= 2, 5_000, 'the escapee to be counted');
+    orch.stop(['leaky']);
+    await orch.waitForState('leaky', 'stopped');
+    await eventually(() => !isAlive(escapee), 2_000, 'the escapee to be ended');
+    expect(pidsFromLogs(orch, 'leaky', /^pid (\d+) left the process group/)).toEqual([escapee]);
+  });
+
+  it('are ended on restart and on shutdown', async () => {
+    orch = bootOrchestrator([fixture('leaky', ['--escapee'])]);
+    orch.start();
+    await orch.waitForState('leaky', 'running');
+    const first = await escapeeOf(orch, 'leaky');
+    const pid = orch.snapshot('leaky').context.pid;
+    orch.restart(['leaky']);
+    await eventually(() => orch!.snapshot('leaky').context.pid !== pid, 5_000, 'a new process');
+    await eventually(() => !isAlive(first), 2_000, 'the first escapee to be ended by the restart');
+    await orch.waitForState('leaky', 'running');
+    await eventually(() => pidsFromLogs(orch!, 'leaky', /^pid (\d+) left the process group/).length === 2, 10_000, 'the second escapee');
+    const second = pidsFromLogs(orch, 'leaky', /^pid (\d+) left the process group/)[1]!;
+    await orch.shutdown();
+    await eventually(() => !isAlive(second), 2_000, 'the second escapee to be ended by the shutdown');
+  });
+});
+
+describe('servers that crash now and then', () => {
+  it('are restarted every time once they ran past minUptimeMs, and never given up on', async () => {
+    orch = bootOrchestrator([
+      fixture('occasional', ['--exit-after-ready=300'], { restart: { maxRestarts: 1, minUptimeMs: 100, backoffMs: 10, maxBackoffMs: 20 } }),
+    ]);
+    orch.start();
+    await eventually(() => orch!.snapshot('occasional').context.restarts >= 4, 10_000, 'four restarts');
+    expect(orch.transitions.some((t) => t.server === 'occasional' && t.to === 'crashed')).toBe(false);
+    expect(orch.transitions.find((t) => t.server === 'occasional' && t.to === 'backoff')?.reason).toBe(
+      'exited with code 1; restart now (not counted: it ran over 100 ms)',
+    );
+  });
+});
+
+describe('state that cannot be recorded', () => {
+  it('a group recorder that throws loses no process and touches no sibling', async () => {
+    const failing: GroupRecorder = {
+      spawned: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+      released: () => {
+        throw new Error('EROFS: read-only file system');
+      },
+    };
+    const servers = [fixture('a'), fixture('b')];
+    const raw = createOrchestrator({
+      config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [] },
+      logger: createConsola({ level: -999 }),
+      groups: failing,
+    });
+    try {
+      raw.start();
+      // A failed start, restarted: the supervisor itself never fails, and every spawned process is ended.
+      await eventually(() => raw.supervisor.getSnapshot().status === 'active' && raw.status('a').restarts >= 2, 10_000, 'restarts');
+      const spawned = raw.logs.tail('a').flatMap((line) => /^spawned .* \(pid (\d+)\)$/.exec(line.text)?.[1] ?? []).map(Number);
+      expect(spawned.length).toBeGreaterThanOrEqual(2);
+      raw.stop();
+      await eventually(() => ['a', 'b'].every((name) => ['stopped', 'crashed'].includes(raw.status(name).state)), 10_000, 'all to stop');
+      for (const pid of spawned) await eventually(() => !isAlive(pid), 2_000, `pid ${pid} to be ended`);
+      expect(raw.supervisor.getSnapshot().status).toBe('active');
+    } finally {
+      await raw.shutdown();
+    }
+  });
+});
+
+describe('log folder', () => {
+  it('holds only server logs, whatever the servers are called', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-names-'));
+    const home = resolveHome({ ORCH_HOME: dir });
+    orch = bootOrchestrator([fixture('orchestrator'), fixture('x')], { home });
+    orch.start();
+    await orch.waitForState('orchestrator', 'running');
+    await orch.waitForState('x', 'running');
+    await orch.shutdown();
+    expect(readdirSync(home.logsDir).sort()).toEqual(['orchestrator.log', 'x.log']);
+  });
+});

@@ -1,0 +1,68 @@
+/** Log files that can neither grow orch's memory nor stop it: drops are counted, and a broken disk heals. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogFile } from '../../src/storage/log-file.js';
+import { describeWriteError, StorageProblems } from '../../src/storage/problems.js';
+import { eventually } from '../support/orchestrator.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'orch-logfile-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const notice = ({ count, reason }: { count: number; reason: string }) => `-- ${count} dropped: ${reason}\n`;
+
+describe('LogFile', () => {
+  it('drops and counts lines while the writer is behind, then says how many it lost', async () => {
+    const path = join(dir, 'a.log');
+    const resumed: number[] = [];
+    const file = new LogFile(path, { notice, maxPendingBytes: 10_000, onResume: ({ count }) => resumed.push(count) });
+    const line = `${'x'.repeat(999)}\n`;
+    // In one tick nothing reaches the disk: everything past ~10 kB is over the limit.
+    for (let i = 0; i < 1_000; i++) file.write(line);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    file.write('after\n');
+    await file.close();
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    const kept = lines.filter((l) => l.startsWith('x')).length;
+    expect(kept).toBeGreaterThan(5);
+    expect(kept).toBeLessThan(20);
+    expect(lines.at(-2)).toBe(`-- ${1_000 - kept} dropped: log writer behind`);
+    expect(lines.at(-1)).toBe('after');
+    expect(resumed).toEqual([1_000 - kept]);
+  });
+
+  it('never throws on a path it cannot write; reports it once, and writes again once it can', async () => {
+    const blocker = join(dir, 'home');
+    writeFileSync(blocker, '');
+    const path = join(blocker, 'logs', 'a.log');
+    const events: string[] = [];
+    const problems = new StorageProblems({
+      failed: (p, error) => events.push(`failed ${p}: ${error}`),
+      recovered: (p) => events.push(`recovered ${p}`),
+    });
+    const file = new LogFile(path, { notice, problems, retryMs: 50 });
+    for (let i = 0; i < 10; i++) expect(() => file.write(`line ${i}\n`)).not.toThrow();
+    expect(events).toEqual([`failed ${path}: ENOTDIR (not a directory)`]);
+    rmSync(blocker);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    file.write('back\n');
+    await eventually(() => events.length === 2, 2_000, 'the first good write');
+    expect(events[1]).toBe(`recovered ${path}`);
+    await file.close();
+    expect(readFileSync(path, 'utf8')).toBe('-- 10 dropped: cannot write the log: ENOTDIR\nback\n');
+    expect(problems.list()).toEqual([]);
+  });
+});
+
+describe('describeWriteError', () => {
+  it('gives the code and the words, without the syscall', () => {
+    const error = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC' });
+    expect(describeWriteError(error)).toBe('ENOSPC (no space left on device)');
+    const open = Object.assign(new Error("EROFS: read-only file system, open '/x/y.tmp'"), { code: 'EROFS' });
+    expect(describeWriteError(open)).toBe('EROFS (read-only file system)');
+  });
+});
