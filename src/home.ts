@@ -1,7 +1,11 @@
-/** Where orch keeps its state: `$ORCH_HOME`, `~/.orch` by default. */
-import { mkdirSync } from 'node:fs';
+/**
+ * Where orch keeps its state: `$ORCH_HOME`, `~/.orch` by default. Private: its folders are 0700 and
+ * every file in them 0600, since logs hold whatever a server prints, secrets included.
+ */
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { OrchError } from './errors.js';
 
 export interface OrchHome {
   root: string;
@@ -31,7 +35,60 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
   };
 }
 
+/**
+ * Makes `$ORCH_HOME` and `logs/` private folders. A home that cannot be created or written is one
+ * clear error: without it there is no token and no daemon.json, so no client could find the daemon.
+ * A `logs/` that cannot be made is left to {@link logsProblem}: the daemon supervises without it.
+ */
 export function ensureHome(home: OrchHome): OrchHome {
-  mkdirSync(home.logsDir, { recursive: true, mode: 0o700 });
+  try {
+    makePrivateFolder(home.root);
+    probeWrite(home.root);
+  } catch (error) {
+    throw new OrchError('DAEMON_FAILED', `cannot keep orch's state in ${home.root}: ${fsReason(error)}; set ORCH_HOME to a writable folder`);
+  }
+  try {
+    makePrivateFolder(home.logsDir);
+  } catch {
+    // Reported by logsProblem; the daemon retries its log files on its own.
+  }
   return home;
+}
+
+/** Why server logs cannot be written to `logs/` right now, or undefined when they can. */
+export function logsProblem(home: OrchHome): string | undefined {
+  try {
+    probeWrite(home.logsDir);
+    return undefined;
+  } catch (error) {
+    return `cannot write server logs in ${home.logsDir}: ${fsReason(error)}`;
+  }
+}
+
+/**
+ * Creates the folder 0700, and tightens one an older orch left open. Only a folder of ours, and never
+ * a shared one (sticky, like /tmp) or the home directory itself, should ORCH_HOME point there.
+ */
+function makePrivateFolder(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  const { mode, uid } = statSync(path);
+  const ours = uid === process.getuid?.() && (mode & 0o1000) === 0 && path !== homedir();
+  if (ours && (mode & 0o077) !== 0) chmodSync(path, 0o700);
+}
+
+/** Writes and removes a one-byte file: catches a read-only mount or a full disk, as root too. */
+function probeWrite(folder: string): void {
+  const probe = join(folder, `.probe-${process.pid}`);
+  try {
+    writeFileSync(probe, '.', { mode: 0o600 });
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+/** "not a directory (ENOTDIR)" from Node's "ENOTDIR: not a directory, mkdir '/path'": the path is said once, by the caller. */
+export function fsReason(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const text = code ? message.replace(`${code}: `, '').replace(/, \w+ '.*'$/, '') : String(error);
+  return code ? `${text} (${code})` : text;
 }

@@ -5,7 +5,11 @@
 import { cac } from 'cac';
 import { isOrchError, OrchError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { endOnClosedOutput } from './closed-output.js';
 import type { DaemonFlags } from './options.js';
+
+/** They run a daemon, which must outlive a closed terminal (it sets its own output handlers). */
+const RUNS_A_DAEMON = new Set(['daemon', 'monitor']);
 
 interface ServerFlags {
   server?: string | string[];
@@ -114,6 +118,7 @@ export async function runCLI(argv: string[]): Promise<void> {
   const cli = createCLI();
   try {
     cli.parse(argv, { run: false });
+    if (!RUNS_A_DAEMON.has(cli.matchedCommandName ?? '')) endOnClosedOutput();
     if (!cli.matchedCommand) {
       if (cli.args.length > 0) throw new OrchError('USAGE', `unknown command "${cli.args[0]}" (see orch --help)`);
       if (!cli.options.help && !cli.options.version) cli.outputHelp();

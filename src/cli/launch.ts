@@ -1,11 +1,21 @@
-/** Starts the daemon in the background for `orch start`, and waits until it answers. */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+/**
+ * Starts the daemon in the background for `orch start`, and waits until it answers.
+ *
+ * Several `orch start` at once each find no daemon and launch one; the lock lets one win. A launched
+ * daemon that loses exits with {@link DAEMON_RUNNING_EXIT}, and its CLI uses the winner instead, so
+ * every one of them succeeds. A CLI that sees the lock already held does not launch at all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
+import { lockOwner } from '../daemon/lock.js';
 import { OrchError } from '../errors.js';
-import type { OrchHome } from '../home.js';
+import { fsReason, logsProblem, type OrchHome } from '../home.js';
 import { findDaemon, type DaemonClient } from './client.js';
 
 const READY_TIMEOUT_MS = 20_000;
+
+/** What `orch daemon` exits with when another daemon holds the lock of its ORCH_HOME (EX_TEMPFAIL). */
+export const DAEMON_RUNNING_EXIT = 75;
 
 export interface LaunchOptions {
   configPath: string;
@@ -14,9 +24,44 @@ export interface LaunchOptions {
   initial: 'saved' | 'none';
 }
 
-export async function launchDaemon(home: OrchHome, options: LaunchOptions): Promise<DaemonClient> {
+/** The daemon that answers, and whether this call launched it (or found a rival's). */
+export interface Launched {
+  client: DaemonClient;
+  launched: boolean;
+}
+
+interface Attempt {
+  child: ChildProcess;
+  /** Set once it exited: its exit code, or -1 when a signal ended it. */
+  exitCode: number | undefined;
+  logStart: number;
+  logged: boolean;
+}
+
+export async function launchDaemon(home: OrchHome, options: LaunchOptions): Promise<Launched> {
+  const problem = logsProblem(home);
+  if (problem) process.stderr.write(`orch: warning: ${problem}; servers still run, their logs are not kept on disk\n`);
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let attempt: Attempt | undefined;
+  while (Date.now() < deadline) {
+    const client = await findDaemon(home);
+    if (client) return { client, launched: client.info.pid === attempt?.child.pid };
+    if (attempt && attempt.exitCode !== undefined && attempt.exitCode !== DAEMON_RUNNING_EXIT) {
+      throw new OrchError('DAEMON_FAILED', `the daemon exited at start: ${lastWords(home.orchestratorLog, attempt)}`);
+    }
+    // Launch when nobody holds the lock: at first, or again when the rival that won it has gone away.
+    const ours = attempt !== undefined && attempt.exitCode === undefined;
+    if (!ours && lockOwner(home.lockFile) === undefined) attempt = spawnDaemon(home, options, attempt === undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const owner = lockOwner(home.lockFile);
+  const who = owner === undefined ? 'the daemon' : `the daemon (pid ${owner})`;
+  throw new OrchError('DAEMON_FAILED', `${who} did not answer within ${READY_TIMEOUT_MS / 1_000} s; see ${home.orchestratorLog}`);
+}
+
+function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Attempt {
   const logStart = fileSize(home.orchestratorLog);
-  const out = openSync(home.orchestratorLog, 'a');
+  const out = openOutput(home.orchestratorLog, warn);
   const args = [
     // The same entry point and loader this CLI runs with (the compiled bin, or tsx in development).
     ...process.execArgv,
@@ -30,24 +75,37 @@ export async function launchDaemon(home: OrchHome, options: LaunchOptions): Prom
     options.initial,
     ...(options.port === undefined ? [] : ['--port', String(options.port)]),
   ];
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env: process.env });
-  closeSync(out);
-  let exited: number | null | undefined;
+  const stdio = out === undefined ? 'ignore' : out;
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', stdio, stdio], env: process.env });
+  if (out !== undefined) closeSync(out);
+  const attempt: Attempt = { child, exitCode: undefined, logStart, logged: out !== undefined };
   child.once('exit', (code) => {
-    exited = code;
+    attempt.exitCode = code ?? -1;
   });
   child.unref();
+  return attempt;
+}
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited !== undefined) {
-      throw new OrchError('DAEMON_FAILED', `the daemon exited at start: ${lastError(home.orchestratorLog, logStart)}`);
-    }
-    const client = await findDaemon(home);
-    if (client && client.info.pid === child.pid) return client;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * The daemon's stdout and stderr (a crash's stack lands there), private like every file orch writes.
+ * Undefined when the file cannot be opened: the daemon then runs with its output ignored, since
+ * supervising matters more than its log.
+ */
+function openOutput(path: string, warn: boolean): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'a', 0o600);
+  } catch (error) {
+    if (warn) process.stderr.write(`orch: warning: cannot write ${path}: ${fsReason(error)}; the daemon runs without it\n`);
+    return undefined;
   }
-  throw new OrchError('DAEMON_FAILED', `the daemon did not answer within ${READY_TIMEOUT_MS / 1_000} s; see ${home.orchestratorLog}`);
+  try {
+    // `mode` applies only to a new file: an older orch left it 0644.
+    fchmodSync(fd, 0o600);
+  } catch {
+    // Not ours to change; the daemon writes to it all the same.
+  }
+  return fd;
 }
 
 function fileSize(path: string): number {
@@ -58,13 +116,16 @@ function fileSize(path: string): number {
   }
 }
 
-/** The daemon's last words since it was launched: its own error line when it wrote one. */
-function lastError(path: string, from: number): string {
+/** The daemon's last words since it was launched: its own error line (tagged with its pid) when it wrote one. */
+function lastWords(path: string, attempt: Attempt): string {
+  const code = attempt.exitCode === -1 ? 'killed by a signal' : `exit code ${attempt.exitCode}`;
+  if (!attempt.logged) return `${code}; its output could not be written to ${path}`;
+  const tag = `orch[${attempt.child.pid}]: `;
   try {
-    const lines = readFileSync(path).subarray(from).toString('utf8').trim().split('\n').filter(Boolean);
-    const orchLine = [...lines].reverse().find((line) => line.startsWith('orch: '));
-    return (orchLine ?? lines.at(-1) ?? 'no output').replace(/^orch: /, '');
+    const lines = readFileSync(path).subarray(attempt.logStart).toString('utf8').trim().split('\n').filter(Boolean);
+    const own = [...lines].reverse().find((line) => line.startsWith(tag));
+    return own?.slice(tag.length) ?? lines.at(-1) ?? `no output, ${code}`;
   } catch {
-    return 'no output';
+    return `no output, ${code}`;
   }
 }

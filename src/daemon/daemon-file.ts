@@ -1,4 +1,7 @@
-/** `daemon.json` and `token`: how clients (the CLI, scripts) find the running daemon and prove they may talk to it. */
+/**
+ * `daemon.json` and `token`: how clients (the CLI, scripts) find the running daemon and prove they may
+ * talk to it. Both are the owner's alone (0600), like every file orch writes.
+ */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readJson, removeFile, writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
@@ -13,7 +16,7 @@ export interface DaemonInfo {
 }
 
 export function writeDaemonInfo(path: string, info: DaemonInfo): void {
-  writeJsonAtomic(path, info, 0o644);
+  writeJsonAtomic(path, info, 0o600);
 }
 
 export function readDaemonInfo(path: string): DaemonInfo | undefined {

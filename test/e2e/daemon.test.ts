@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DAEMON_RUNNING_EXIT } from '../../src/cli/launch.js';
 import { createSandbox, exitOf, runOrch, spawnOrch, waitForOutput, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE, isAlive } from '../support/orchestrator.js';
 
@@ -117,7 +118,7 @@ describe('orch daemon and CLI', () => {
     const { config, orch, env, daemon } = setup();
     expect((await orch('start', '--config', config)).code).toBe(0);
     const second = await orch('daemon', '--config', config);
-    expect(second.code).toBe(1);
+    expect(second.code).toBe(DAEMON_RUNNING_EXIT);
     expect(second.stderr).toMatch(new RegExp(`already running .*pid ${daemon().pid}`));
 
     const monitor = spawnOrch(['monitor'], env);

@@ -14,23 +14,27 @@ import { formatStatusTable } from '../status-table.js';
 const SETTLE_TIMEOUT_MS = 30_000;
 
 export async function startCommand(names: string[], flags: DaemonFlags): Promise<void> {
-  const home = ensureHome(resolveHome());
+  const home = resolveHome();
   let client = await findDaemon(home);
-  let targets: string[];
+  let launched = false;
   if (!client) {
     const port = resolvePort(flags);
     const path = configPath(flags);
     // Config mistakes are reported here, in the user's terminal, not in a log file.
     await loadConfig(path);
-    client = await launchDaemon(home, {
+    ({ client, launched } = await launchDaemon(ensureHome(home), {
       configPath: path,
       port,
       host: listenHost(flags),
       initial: names.length > 0 ? 'none' : 'saved',
-    });
+    }));
+  }
+  let targets: string[];
+  if (launched) {
     process.stdout.write(`orch daemon started (pid ${client.info.pid}) on ${client.baseUrl}\n`);
     targets = names.length > 0 ? await send(client, 'start', names) : (await listServers(client)).filter((s) => s.state !== 'stopped').map((s) => s.name);
   } else {
+    // A daemon already ran, or a concurrent `orch start` launched it first: ask it like any other.
     if (flags.config && resolve(flags.config) !== client.info.config) {
       process.stderr.write(`orch: the running daemon uses ${client.info.config}; --config is ignored (orch shutdown first to switch)\n`);
     }

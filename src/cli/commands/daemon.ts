@@ -1,16 +1,25 @@
 /** `orch daemon`: what `orch start` launches in the background; users rarely run it themselves. */
-import { OrchError } from '../../errors.js';
+import { isOrchError, OrchError } from '../../errors.js';
 import { runDaemon } from '../../daemon/daemon.js';
+import { DAEMON_RUNNING_EXIT } from '../launch.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 
 export async function daemonCommand(flags: DaemonFlags & { initial?: string }): Promise<void> {
   const initial = flags.initial ?? 'saved';
   if (initial !== 'saved' && initial !== 'none') throw new OrchError('USAGE', `--initial: expected saved or none, got "${initial}"`);
-  await runDaemon({
-    configPath: configPath(flags),
-    port: resolvePort(flags),
-    host: listenHost(flags),
-    foreground: false,
-    initial,
-  });
+  try {
+    await runDaemon({
+      configPath: configPath(flags),
+      port: resolvePort(flags),
+      host: listenHost(flags),
+      foreground: false,
+      initial,
+    });
+  } catch (error) {
+    if (!isOrchError(error)) throw error;
+    // Daemons launched at once share orchestrator.log: the pid tells each launcher which line is its own.
+    process.stderr.write(`orch[${process.pid}]: ${error.message}\n`);
+    // Its own exit code for a lost lock, so the `orch start` that launched it uses the winner instead.
+    process.exitCode = error.code === 'DAEMON_RUNNING' ? DAEMON_RUNNING_EXIT : error.code === 'USAGE' ? 2 : 1;
+  }
 }

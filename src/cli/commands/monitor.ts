@@ -6,6 +6,7 @@ import { resolveHome } from '../../home.js';
 import { createOrchLogger } from '../../logger.js';
 import type { Transition } from '../../transitions.js';
 import { findDaemon, type DaemonClient } from '../client.js';
+import { endOnClosedOutput } from '../closed-output.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
 
@@ -24,6 +25,8 @@ export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Pr
 }
 
 async function attach(client: DaemonClient): Promise<void> {
+  // Only watching: a closed terminal ends it (the daemon it watches keeps running).
+  endOnClosedOutput();
   const { logger } = createOrchLogger();
   logger.info(`attached to the orch daemon (pid ${client.info.pid}) on ${client.baseUrl}; Ctrl-C detaches, the servers keep running`);
   const end = await client.follow('/api/events', 'transition', (data) => logTransition(logger, JSON.parse(data) as Transition));
