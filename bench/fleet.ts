@@ -13,12 +13,12 @@ const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/orch.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/mcp-server.mjs', import.meta.url));
 
-export function benchFleet(count: number) {
+export function benchFleet(count: number, args: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'orch-bench-'));
   const env = { ...process.env, ORCH_HOME: join(dir, 'home'), ORCH_PORT: '0', NO_COLOR: '1' };
   const config = join(dir, 'mcp.json');
   const mcpServers = Object.fromEntries(
-    Array.from({ length: count }, (_, i) => [`server-${String(i).padStart(3, '0')}`, { command: process.execPath, args: [FIXTURE] }]),
+    Array.from({ length: count }, (_, i) => [`server-${String(i).padStart(3, '0')}`, { command: process.execPath, args: [FIXTURE, ...args] }]),
   );
   // 100 node servers starting at once on two cores take longer than the default start timeout allows.
   writeFileSync(config, JSON.stringify({ mcpServers, orchestrator: { defaults: { start: { timeoutMs: 120_000 } } } }));
@@ -27,6 +27,7 @@ export function benchFleet(count: number) {
     env,
     config,
     orch,
+    home: env.ORCH_HOME,
     daemonPid: () => (JSON.parse(readFileSync(join(env.ORCH_HOME, 'daemon.json'), 'utf8')) as { pid: number }).pid,
     async close() {
       await orch('shutdown').catch(() => undefined);

@@ -1,6 +1,7 @@
 /** `npm run bench [name…]`: runs every benchmark (or the named ones) and prints their figures. */
 import { benchDaemon } from './daemon.bench.js';
 import { benchDashboard } from './dashboard.bench.js';
+import { benchFlood } from './flood.bench.js';
 import { benchRestart } from './restart.bench.js';
 import { benchSampling } from './sampling.bench.js';
 
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   daemon: benchDaemon,
   sampling: benchSampling,
   dashboard: benchDashboard,
+  flood: benchFlood,
 };
 
 const wanted = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { waitFor } from 'xstate';
 import { resolvePolicy } from '../src/config/policy.js';
 import { serverStateName, type ServerSnapshot } from '../src/machines/server.state.js';
+import { serverActorId } from '../src/machines/supervisor.machine.js';
 import { bootOrchestrator } from '../test/support/orchestrator.js';
 import { heading, median, ms, percentile, row } from './stats.js';
 
@@ -46,7 +47,7 @@ export async function benchRestart(): Promise<void> {
       began = performance.now();
       process.kill(pid, 'SIGKILL');
       await waitFor(
-        orch.supervisor.getSnapshot().children.memory!,
+        orch.supervisor.getSnapshot().children[serverActorId('memory')]!,
         (s) => serverStateName(s as ServerSnapshot) === 'running' && (s as ServerSnapshot).context.pid !== pid,
         { timeout: 20_000 },
       );
