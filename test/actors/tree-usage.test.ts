@@ -9,9 +9,14 @@ const usage = (pid: number, ctimeMs: number, memoryMb: number, elapsedMs: number
 });
 
 describe('parseStat', () => {
-  it('reads pid and ppid, even when the command name holds spaces and parentheses', () => {
-    expect(parseStat('4242 (node) S 4200 4242 4242 0 -1 4194560 1 0 0 0 5 2 0 0 20 0 7 0 123456 0 0')).toEqual({ pid: 4242, ppid: 4200 });
-    expect(parseStat('77 (my (weird) name) R 1 77 77 0')).toEqual({ pid: 77, ppid: 1 });
+  it('reads pid, ppid, group and start time, even when the command name holds spaces and parentheses', () => {
+    expect(parseStat('4242 (node) S 4200 4241 4242 0 -1 4194560 1 0 0 0 5 2 0 0 20 0 7 0 123456 0 0')).toEqual({
+      pid: 4242,
+      ppid: 4200,
+      pgid: 4241,
+      start: '123456',
+    });
+    expect(parseStat('77 (my (weird) name) R 1 77 77 0')).toEqual({ pid: 77, ppid: 1, pgid: 77 });
     expect(parseStat('garbage')).toBeUndefined();
   });
 });

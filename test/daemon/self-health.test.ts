@@ -8,11 +8,11 @@ afterEach(() => health?.stop());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('self health', () => {
-  it('an idle loop reads a delay under a few ms (the 50 ms sampling period is not counted)', async () => {
+  it('an idle loop reads a delay far under the 50 ms sampling period, which is not counted', async () => {
     health = createSelfHealth();
     await sleep(600);
     const { eventLoopDelay } = health.read();
-    expect(eventLoopDelay.p50Ms).toBeLessThan(3);
+    expect(eventLoopDelay.p50Ms).toBeLessThan(25);
     expect(eventLoopDelay.p50Ms).toBeGreaterThanOrEqual(0);
   });
 
@@ -26,6 +26,7 @@ describe('self health', () => {
     await sleep(150);
     const { eventLoopDelay } = health.read();
     expect(eventLoopDelay.maxMs).toBeGreaterThanOrEqual(100);
-    expect(eventLoopDelay.p50Ms).toBeLessThan(3);
+    // Far below the 50 ms period the old figure counted, with room for a busy machine.
+    expect(eventLoopDelay.p50Ms).toBeLessThan(25);
   });
 });
