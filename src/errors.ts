@@ -38,3 +38,12 @@ export function isOrchError(error: unknown): error is OrchError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** "no space left on device (ENOSPC)" from Node's "ENOSPC: no space left on device, write": the path is said once, by the caller. */
+export function fsReason(error: unknown): string {
+  const { code } = error as NodeJS.ErrnoException;
+  const text = errorMessage(error);
+  if (!code) return text;
+  const detail = text.replace(`${code}: `, '').replace(/, \w+( '.*')?$/, '');
+  return detail && detail !== code ? `${detail} (${code})` : code;
+}

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { OrchError } from './errors.js';
+import { fsReason, OrchError } from './errors.js';
 
 export interface OrchHome {
   root: string;
@@ -84,11 +84,4 @@ function probeWrite(folder: string): void {
   } finally {
     rmSync(probe, { force: true });
   }
-}
-
-/** "not a directory (ENOTDIR)" from Node's "ENOTDIR: not a directory, mkdir '/path'": the path is said once, by the caller. */
-export function fsReason(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
-  const text = code ? message.replace(`${code}: `, '').replace(/, \w+ '.*'$/, '') : String(error);
-  return code ? `${text} (${code})` : text;
 }

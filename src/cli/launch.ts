@@ -8,8 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
 import { lockOwner } from '../daemon/lock.js';
-import { OrchError } from '../errors.js';
-import { fsReason, logsProblem, type OrchHome } from '../home.js';
+import { fsReason, OrchError } from '../errors.js';
+import { logsProblem, type OrchHome } from '../home.js';
 import { findDaemon, type DaemonClient } from './client.js';
 
 const READY_TIMEOUT_MS = 20_000;

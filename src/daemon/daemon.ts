@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { displayPath, loadConfig } from '../config/load.js';
-import { errorMessage, OrchError } from '../errors.js';
+import { errorMessage, fsReason, OrchError } from '../errors.js';
 import { ensureHome, resolveHome } from '../home.js';
 import { createApp } from '../http/app.js';
 import { Sessions } from '../http/auth.js';
@@ -15,7 +15,7 @@ import { logTransition } from '../cli/transition-line.js';
 import { createOrchLogger } from '../logger.js';
 import { formatDuration } from '../machines/describe.js';
 import { ownerForHome } from '../os/marked.js';
-import { describeWriteError, StorageProblems } from '../storage/problems.js';
+import { StorageProblems } from '../storage/problems.js';
 import { createOrchestrator } from '../system.js';
 import { VERSION } from '../version.js';
 import { removeDaemonInfo, createToken, writeDaemonInfo } from './daemon-file.js';
@@ -101,7 +101,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       try {
         step();
       } catch (error) {
-        logger.warn(`could not remove a state file: ${describeWriteError(error)}`);
+        logger.warn(`could not remove a state file: ${fsReason(error)}`);
       }
     }
   };
@@ -231,6 +231,6 @@ function mustWrite<T>(path: string, write: () => T): T {
     return write();
   } catch (error) {
     if (error instanceof OrchError) throw error;
-    throw new OrchError('DAEMON_FAILED', `cannot write ${path}: ${describeWriteError(error)}`);
+    throw new OrchError('DAEMON_FAILED', `cannot write ${path}: ${fsReason(error)}`);
   }
 }

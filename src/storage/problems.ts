@@ -3,7 +3,7 @@
  * `$ORCH_HOME`). Writers report here instead of throwing: supervision never depends on the disk. Each
  * file's trouble is one warning line when it starts and one when it ends, and is listed in `/api/health`.
  */
-import { errorMessage } from '../errors.js';
+import { fsReason } from '../errors.js';
 
 export interface StorageProblem {
   path: string;
@@ -26,7 +26,7 @@ export class StorageProblems {
 
   failed(path: string, error: unknown): void {
     if (this.problems.has(path)) return;
-    const text = describeWriteError(error);
+    const text = fsReason(error);
     this.problems.set(path, { error: text, since: this.now() });
     this.listener.failed?.(path, text);
   }
@@ -41,13 +41,4 @@ export class StorageProblems {
   list(): StorageProblem[] {
     return [...this.problems].map(([path, { error, since }]) => ({ path, error, since: new Date(since).toISOString() }));
   }
-}
-
-/** `ENOSPC (no space left on device)` rather than Node's `ENOSPC: no space left on device, write`. */
-export function describeWriteError(error: unknown): string {
-  const { code } = error as NodeJS.ErrnoException;
-  const text = errorMessage(error);
-  if (!code) return text;
-  const detail = text.replace(`${code}: `, '').replace(/, \w+( '.*')?$/, '');
-  return detail && detail !== code ? `${code} (${detail})` : code;
 }

@@ -122,8 +122,8 @@ describe('state files on a disk that fails', () => {
     const registry = new GroupRegistry(file, problems);
     expect(() => registry.spawned('a', process.pid)).not.toThrow();
     expect(() => registry.spawned('b', process.ppid)).not.toThrow();
-    expect(seen).toEqual([`failed ${file}: ENOTDIR (not a directory)`]);
-    expect(problems.list()).toEqual([expect.objectContaining({ path: file, error: 'ENOTDIR (not a directory)' })]);
+    expect(seen).toEqual([`failed ${file}: not a directory (ENOTDIR)`]);
+    expect(problems.list()).toEqual([expect.objectContaining({ path: file, error: 'not a directory (ENOTDIR)' })]);
     rmSync(blocker);
     await eventually(() => readGroupRecords(file).length === 2, 3_000, 'the retry to write both groups');
     expect(seen.at(-1)).toBe(`recovered ${file}`);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogFile } from '../../src/storage/log-file.js';
-import { describeWriteError, StorageProblems } from '../../src/storage/problems.js';
+import { fsReason } from '../../src/errors.js';
+import { StorageProblems } from '../../src/storage/problems.js';
 import { eventually } from '../support/orchestrator.js';
 
 let dir: string;
@@ -46,7 +47,7 @@ describe('LogFile', () => {
     });
     const file = new LogFile(path, { notice, problems, retryMs: 50 });
     for (let i = 0; i < 10; i++) expect(() => file.write(`line ${i}\n`)).not.toThrow();
-    expect(events).toEqual([`failed ${path}: ENOTDIR (not a directory)`]);
+    expect(events).toEqual([`failed ${path}: not a directory (ENOTDIR)`]);
     rmSync(blocker);
     await new Promise((resolve) => setTimeout(resolve, 60));
     file.write('back\n');
@@ -58,11 +59,11 @@ describe('LogFile', () => {
   });
 });
 
-describe('describeWriteError', () => {
-  it('gives the code and the words, without the syscall', () => {
+describe('fsReason', () => {
+  it('gives the words and the code, without the syscall or the path', () => {
     const error = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC' });
-    expect(describeWriteError(error)).toBe('ENOSPC (no space left on device)');
+    expect(fsReason(error)).toBe('no space left on device (ENOSPC)');
     const open = Object.assign(new Error("EROFS: read-only file system, open '/x/y.tmp'"), { code: 'EROFS' });
-    expect(describeWriteError(open)).toBe('EROFS (read-only file system)');
+    expect(fsReason(open)).toBe('read-only file system (EROFS)');
   });
 });
