@@ -7,10 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { createSamplerPool } from '../src/actors/sampler.actor.js';
-import { TABLE_MAX_AGE_MS } from '../src/actors/proc-tree.js';
+import { createSamplerPool } from '../src/metrics/sampler-pool.js';
+import { TABLE_MAX_AGE_MS } from '../src/os/proc-tree.js';
 import { statFields } from '../src/os/proc.js';
-import { treeUsage } from '../src/actors/tree-usage.js';
+import { treeUsage } from '../src/metrics/tree-usage.js';
 import { benchFleet } from './fleet.js';
 import { heading, median, ms, row } from './stats.js';
 

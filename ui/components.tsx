@@ -1,9 +1,15 @@
 /** Pieces every dashboard page shares: the page frame, the state badge, the action buttons, figures. */
 import type { Child } from 'hono/jsx';
-import { nameSegment } from '../src/config/server-name.js';
-import { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from '../src/format.js';
-import type { ServerStateName } from '../src/machines/server.types.js';
-import type { ServerStatus } from '../src/status.js';
+import {
+  formatBytes,
+  formatLatency,
+  formatPercent,
+  formatUptime,
+  nameSegment,
+  orDash,
+  type ServerStateName,
+  type ServerStatus,
+} from '../src/view-model.js';
 
 export const STATE_SYMBOL: Record<ServerStateName, string> = {
   running: '🟢',

@@ -1,6 +1,5 @@
 /** One server: its figures and graphs, the effective policy, the last transitions, and a live log tail. */
-import { formatBytes, formatLatency, formatPercent } from '../src/format.js';
-import type { ServerDetail } from '../src/status.js';
+import { formatBytes, formatLatency, formatPercent, type ServerDetail } from '../src/view-model.js';
 import { LineChart } from './chart.js';
 import { ActionButtons, Figures, formatTime, Layout, serverHref, StateBadge } from './components.js';
 

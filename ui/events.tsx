@@ -1,5 +1,5 @@
 /** The transition timeline across every server, newest first. */
-import type { Transition } from '../src/transitions.js';
+import type { Transition } from '../src/view-model.js';
 import { formatTime, Layout, serverHref, StateBadge } from './components.js';
 
 export function EventsPage(props: { events: Transition[]; dev: boolean; version: string }) {

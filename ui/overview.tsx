@@ -1,6 +1,5 @@
 /** The overview: a summary bar, a filter, and one card per server, refreshed as transitions happen. */
-import { SERVER_STATES } from '../src/machines/server.types.js';
-import type { ServerStatus } from '../src/status.js';
+import { SERVER_STATES, type ServerStatus } from '../src/view-model.js';
 import { ActionButtons, Figures, Layout, serverHref, STATE_SYMBOL, StateBadge } from './components.js';
 
 export interface OverviewFilter {

@@ -1,5 +1,5 @@
 /** The server statechart, drawn from the machine definition, with each server's current state highlighted. */
-import type { ChartState } from '../src/machines/chart.js';
+import type { ChartState } from '../src/view-model.js';
 import { Layout } from './components.js';
 
 export function StatechartPage(props: { chart: ChartState; current: Map<string, string[]>; version: string }) {

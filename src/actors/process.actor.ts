@@ -14,10 +14,10 @@ import { describeExit } from '../machines/describe.js';
 import type { ProcessCommand, ProcessReportEvent, ProtocolInfo, ServerInput } from '../machines/server.types.js';
 import { findMarked, serverMark } from '../os/marked.js';
 import { processGroup } from '../os/proc.js';
-import { describeSpawnError, groupAlive, signalGroup, spawnServer } from './child-process.js';
-import { LineSplitter } from './line-splitter.js';
-import { checkLiveness, negotiate, type ClientInfo } from './mcp-handshake.js';
-import { McpLink } from './mcp-link.js';
+import { describeSpawnError, groupAlive, signalGroup, spawnServer } from '../os/process-group.js';
+import { LineSplitter } from '../mcp/line-splitter.js';
+import { checkLiveness, negotiate, type ClientInfo } from '../mcp/handshake.js';
+import { McpLink } from '../mcp/link.js';
 
 export interface ProcessActorDeps {
   logs: ServerLogs;

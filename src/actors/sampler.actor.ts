@@ -5,48 +5,15 @@
  * under, since that is all its health decisions need, and 100 servers × every 2 s of events is not free.
  * HTTP requests never trigger a sample; they read the last one.
  */
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { fromCallback, type AnyActorRef } from 'xstate';
 import { resourceProblem } from '../machines/describe.js';
 import type { Policy } from '../config/policy.js';
 import type { ResourceSample } from '../machines/server.types.js';
-import type { SampleResult, SampleTask } from './sampler.worker.js';
-import { treeUsage, type TreeReading } from './tree-usage.js';
+import type { SamplerPool } from '../metrics/sampler-pool.js';
+import { treeUsage, type TreeReading } from '../metrics/tree-usage.js';
 
 export interface SamplerInput {
   servers: string[];
-}
-
-export interface SamplerPool {
-  run(task: SampleTask): Promise<SampleResult>;
-  close(): Promise<void>;
-}
-
-/** One thread: sampling 500 processes takes a few ms, and the machine has two cores to share. */
-export function createSamplerPool(): SamplerPool {
-  // From source (tests, `npm start`) the worker is TypeScript and needs the tsx loader too.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const filename = fileURLToPath(new URL(`./sampler.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  let pool: Piscina | undefined;
-  return {
-    run(task) {
-      pool ??= new Piscina({
-        filename,
-        minThreads: 1,
-        maxThreads: 1,
-        idleTimeout: Number.POSITIVE_INFINITY,
-        // The worker only reads /proc: a small heap keeps its isolate from costing the daemon tens of MB.
-        resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 24 },
-        execArgv: fromSource ? ['--import', 'tsx'] : [],
-      });
-      return pool.run(task) as Promise<SampleResult>;
-    },
-    async close() {
-      await pool?.destroy();
-      pool = undefined;
-    },
-  };
 }
 
 export interface SamplerDeps {

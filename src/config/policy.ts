@@ -1,5 +1,7 @@
 /** The supervision policy of one server: the defaults of ARCHITECTURE.md, overlaid by config. */
-export type ProtocolMode = 'auto' | '2026-07-28' | 'legacy';
+import type { ProtocolMode } from '../mcp/protocol.js';
+
+export type { ProtocolMode };
 
 export interface Policy {
   health: {

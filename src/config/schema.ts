@@ -5,6 +5,7 @@
  * Objects keyed by server or variable name come out as Maps: zod's records drop a `__proto__` key.
  */
 import { z } from 'zod';
+import { PROTOCOL_MODES } from '../mcp/protocol.js';
 import { nameProblem } from './server-name.js';
 
 /** Node timers hold at most 2³¹−1 ms and turn anything longer into 1 ms; no policy needs over a day. */
@@ -58,7 +59,7 @@ const policyOverride = z.strictObject({
     .optional(),
   start: z.strictObject({ timeoutMs: positiveMs }).partial().optional(),
   stop: z.strictObject({ graceMs: ms, killTimeoutMs: positiveMs }).partial().optional(),
-  protocol: z.enum(['auto', '2026-07-28', 'legacy']).optional(),
+  protocol: z.enum(PROTOCOL_MODES).optional(),
 });
 
 export const serverEntrySchema = z

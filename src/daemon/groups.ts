@@ -3,7 +3,7 @@
  * stopping its servers (kill -9), the next one reads the file and ends those groups, and every
  * process carrying its servers' environment marker, before it starts anything, so no server runs twice.
  */
-import { groupAlive } from '../actors/child-process.js';
+import { groupAlive } from '../os/process-group.js';
 import type { GroupRecorder } from '../actors/process.actor.js';
 import { findMarked, ownerOf } from '../os/marked.js';
 import { isSameProcess, processGroup, processStartTime } from '../os/proc.js';

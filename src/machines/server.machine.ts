@@ -4,6 +4,7 @@
  */
 import { and, assign, cancel, enqueueActions, fromCallback, raise, sendTo, setup } from 'xstate';
 import { formatLatency } from '../format.js';
+import { STATELESS_VERSION } from '../mcp/protocol.js';
 import { backoffDelay } from './backoff.js';
 import { describeExit, formatDuration, isConfigErrorExit, resourceProblem } from './describe.js';
 import type {
@@ -447,5 +448,5 @@ function probeCycle() {
 }
 
 function livenessCheckName(context: ServerContext): string {
-  return context.protocol?.generation === '2026-07-28' ? 'server/discover' : 'ping';
+  return context.protocol?.generation === STATELESS_VERSION ? 'server/discover' : 'ping';
 }

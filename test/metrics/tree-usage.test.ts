@@ -1,7 +1,7 @@
 /** CPU deltas and tree expansion on synthetic /proc data: no processes involved. */
 import { describe, expect, it } from 'vitest';
-import { expandTrees, parseStat, ProcessTableCache, type ProcessEntry } from '../../src/actors/proc-tree.js';
-import { treeUsage, type PidUsage } from '../../src/actors/tree-usage.js';
+import { expandTrees, parseStat, ProcessTableCache, type ProcessEntry } from '../../src/os/proc-tree.js';
+import { treeUsage, type PidUsage } from '../../src/metrics/tree-usage.js';
 
 const MB = 1024 ** 2;
 const usage = (pid: number, ctimeMs: number, memoryMb: number, elapsedMs: number): PidUsage => ({

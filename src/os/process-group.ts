@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { errorMessage } from '../errors.js';
 import type { ServerSpec } from '../machines/server.types.js';
-import { MARK_VARIABLE } from '../os/marked.js';
+import { MARK_VARIABLE } from './marked.js';
 
 export class SpawnError extends Error {}
 

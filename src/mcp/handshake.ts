@@ -4,10 +4,9 @@
  */
 import type { ProtocolMode } from '../config/policy.js';
 import type { ProtocolInfo } from '../machines/server.types.js';
-import type { McpLink } from './mcp-link.js';
+import type { McpLink } from './link.js';
+import { LEGACY_VERSION, STATELESS_VERSION } from './protocol.js';
 
-export const STATELESS_VERSION = '2026-07-28';
-export const LEGACY_VERSION = '2025-11-25';
 /** In `auto`, how long `server/discover` may stay unanswered before `initialize` is tried beside it. */
 export const DISCOVER_FALLBACK_MS = 1_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter } from '../../src/actors/line-splitter.js';
+import { LineSplitter } from '../../src/mcp/line-splitter.js';
 
 function split(chunks: string[], maxLineBytes = 100) {
   const lines: string[] = [];

@@ -4,7 +4,7 @@
  */
 import pidusage from 'pidusage';
 import { readMark } from '../os/marked.js';
-import { ProcessTableCache, readProcessTable, TABLE_MAX_AGE_MS } from './proc-tree.js';
+import { ProcessTableCache, readProcessTable, TABLE_MAX_AGE_MS } from '../os/proc-tree.js';
 import type { PidUsage } from './tree-usage.js';
 
 export interface SampleTask {

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
-import { statFields } from '../os/proc.js';
+import { statFields } from './proc.js';
 
 export interface ProcessEntry {
   pid: number;

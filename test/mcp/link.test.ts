@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { JsonRpcError, McpLink, RequestTimeoutError } from '../../src/actors/mcp-link.js';
+import { JsonRpcError, McpLink, RequestTimeoutError } from '../../src/mcp/link.js';
 
 function createLink() {
   const sent: Record<string, unknown>[] = [];

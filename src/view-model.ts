@@ -1,0 +1,10 @@
+/**
+ * All the dashboard's templates (`ui/`) take from orch: the shapes they render and the helpers that
+ * format them. The templates import this module alone, so they see view models, never actors.
+ */
+export { nameSegment } from './config/server-name.js';
+export { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from './format.js';
+export { SERVER_STATES, type ServerStateName } from './machines/server.types.js';
+export type { ChartState } from './machines/chart.js';
+export type { ServerDetail, ServerStatus } from './status.js';
+export type { Transition } from './transitions.js';
