@@ -17,6 +17,7 @@ export interface OrchHome {
   lockFile: string;
   groupsFile: string;
   wantedFile: string;
+  configFile: string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
@@ -32,6 +33,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
     lockFile: join(root, 'daemon.lock'),
     groupsFile: join(root, 'groups.json'),
     wantedFile: join(root, 'state.json'),
+    configFile: join(root, 'config.json'),
   };
 }
 

@@ -21,9 +21,9 @@ export function createCLI() {
     (await import('./options.js')).serverNames(positional, flags.server);
 
   cli
-    .command('start [...names]', 'Start servers (all enabled ones by default), launching the daemon if none runs')
+    .command('start [...names]', 'Start servers (all enabled ones by default; NAME or @GROUP), launching the daemon if none runs')
     .option('--server <name>', 'A server to start (repeatable; same as a positional name)')
-    .option('--config <path>', 'MCP config file for a new daemon (default: ~/.mcp.json)')
+    .option('--config <path>', 'MCP config file; a running daemon switches to it (default: the last one used, else ~/.mcp.json)')
     .option('--port <port>', 'Port for a new daemon (default: ORCH_PORT, the config, or 5000; 0 picks a free one)')
     .option('--host <host>', 'Address for a new daemon to listen on (default: 127.0.0.1)')
     .example('orch start --config ./examples/demo.mcp.json')
@@ -33,7 +33,7 @@ export function createCLI() {
     });
 
   cli
-    .command('stop [...names]', 'Stop servers (all by default); the daemon keeps running')
+    .command('stop [...names]', 'Stop servers (all by default; NAME or @GROUP); the daemon keeps running')
     .option('--server <name>', 'A server to stop (repeatable)')
     .action(async (positional: string[], flags: ServerFlags) => {
       const { stopCommand } = await import('./commands/control.js');
@@ -41,7 +41,7 @@ export function createCLI() {
     });
 
   cli
-    .command('restart [...names]', 'Restart the named servers')
+    .command('restart [...names]', 'Restart the named servers (NAME or @GROUP)')
     .option('--server <name>', 'A server to restart (repeatable)')
     .action(async (positional: string[], flags: ServerFlags) => {
       const { restartCommand } = await import('./commands/control.js');
@@ -55,6 +55,11 @@ export function createCLI() {
       const { statusCommand } = await import('./commands/status.js');
       await statusCommand(flags);
     });
+
+  cli.command('reload', 'Re-read the config file: add, remove and restart what changed, print one line a server').action(async () => {
+    const { reloadCommand } = await import('./commands/reload.js');
+    await reloadCommand();
+  });
 
   cli
     .command('logs <name>', "A server's recent stderr")
@@ -75,7 +80,7 @@ export function createCLI() {
 
   cli
     .command('monitor', 'Run the daemon in the foreground printing every transition, or attach to the running one')
-    .option('--config <path>', 'MCP config file (default: ~/.mcp.json)')
+    .option('--config <path>', 'MCP config file; a running daemon switches to it (default: the last one used, else ~/.mcp.json)')
     .option('--port <port>', 'HTTP port (default: ORCH_PORT, the config, or 5000; 0 picks a free one)')
     .option('--host <host>', 'Address to listen on (default: 127.0.0.1)')
     .option('--dev', 'Development mode: the dashboard also shows the live statechart')
@@ -100,7 +105,7 @@ export function createCLI() {
 
   cli
     .command('daemon', 'Run the daemon without the transition log (what `orch start` launches)')
-    .option('--config <path>', 'MCP config file (default: ~/.mcp.json)')
+    .option('--config <path>', 'MCP config file (default: the last one used, else ~/.mcp.json)')
     .option('--port <port>', 'HTTP port')
     .option('--host <host>', 'Address to listen on (default: 127.0.0.1)')
     .option('--initial <which>', 'saved: start what ran last time; none: wait to be told')

@@ -1,6 +1,8 @@
 /** Options several verbs share, and turning them into what the commands need. */
 import { defaultConfigPath } from '../config/load.js';
+import { rememberedConfig } from '../daemon/config-memory.js';
 import { OrchError } from '../errors.js';
+import type { OrchHome } from '../home.js';
 
 export interface DaemonFlags {
   config?: string;
@@ -8,8 +10,9 @@ export interface DaemonFlags {
   host?: string;
 }
 
-export function configPath(flags: DaemonFlags): string {
-  return flags.config ?? defaultConfigPath();
+/** `--config`, else the file the last daemon of this ORCH_HOME ran with (after a shutdown or a crash), else `~/.mcp.json`. */
+export function configPath(flags: DaemonFlags, home: OrchHome): string {
+  return flags.config ?? rememberedConfig(home) ?? defaultConfigPath();
 }
 
 /** Loopback unless the user asks for more with `--host`. */

@@ -8,18 +8,21 @@ export async function listServers(client: DaemonClient): Promise<ServerStatus[]>
   return (await client.request<{ servers: ServerStatus[] }>('GET', '/api/servers')).servers;
 }
 
-/** Resolves with every server's status once each named one satisfies `done`, or when time runs out. */
+/**
+ * Resolves with every server's status once each target satisfies `done`, or when time runs out.
+ * Targets are the named servers, or those `isTarget` picks afresh at each poll.
+ */
 export async function waitUntil(
   client: DaemonClient,
-  names: string[],
+  targets: string[] | ((status: ServerStatus) => boolean),
   done: (status: ServerStatus) => boolean,
   timeoutMs: number,
 ): Promise<ServerStatus[]> {
+  const isTarget = Array.isArray(targets) ? (s: ServerStatus) => targets.includes(s.name) : targets;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const servers = await listServers(client);
-    const targets = servers.filter((s) => names.includes(s.name));
-    if (targets.every(done) || Date.now() >= deadline) return servers;
+    if (servers.filter(isTarget).every(done) || Date.now() >= deadline) return servers;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -1,10 +1,9 @@
 /** `orch status` as a table, PM2-style: one row per server, figures a human reads at a glance. */
 import { colors } from 'consola/utils';
 import { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from '../format.js';
-import type { ServerStateName } from '../machines/server.types.js';
-import type { ServerStatus } from '../status.js';
+import type { DisplayState, ServerStatus } from '../status.js';
 
-export const STATE_SYMBOL: Record<ServerStateName, string> = {
+export const STATE_SYMBOL: Record<DisplayState, string> = {
   running: '●',
   stopped: '○',
   crashed: '✖',
@@ -12,9 +11,11 @@ export const STATE_SYMBOL: Record<ServerStateName, string> = {
   starting: '↻',
   stopping: '↻',
   backoff: '↻',
+  disabled: '◌',
+  remote: '⇄',
 };
 
-const STATE_COLOR: Record<ServerStateName, (text: string) => string> = {
+const STATE_COLOR: Record<DisplayState, (text: string) => string> = {
   running: colors.green,
   stopped: colors.gray,
   crashed: colors.red,
@@ -22,6 +23,8 @@ const STATE_COLOR: Record<ServerStateName, (text: string) => string> = {
   starting: colors.cyan,
   stopping: colors.cyan,
   backoff: colors.yellow,
+  disabled: colors.gray,
+  remote: colors.gray,
 };
 
 export function formatStatusTable(servers: ServerStatus[], color = true): string {
@@ -45,15 +48,18 @@ export function formatStatusTable(servers: ServerStatus[], color = true): string
   const out = [line(header, (cell) => (color ? colors.dim(cell) : cell))];
   servers.forEach((server, index) => {
     out.push(line(rows[index]!, (cell, i) => (color && i === 1 ? STATE_COLOR[server.state](cell) : cell)));
-    if (server.lastError && server.state !== 'running') out.push(`  ${color ? colors.dim(server.lastError) : server.lastError}`);
+    // Under the row: where a remote server is, or why a local one is not running.
+    const note = server.url ?? (server.state !== 'running' ? server.lastError : null);
+    if (note) out.push(`  ${color ? colors.dim(note) : note}`);
   });
   if (servers.length === 0) out.push('(no servers configured)');
   return `${out.join('\n')}\n`;
 }
 
-/** The `--json` shape scripts rely on: numbers or null, nothing else. */
-export function statusJson(servers: ServerStatus[]) {
+/** The `--json` shape scripts rely on: the config file (absolute), then numbers or null, and `url` for a remote server only. */
+export function statusJson(servers: ServerStatus[], config: string) {
   return {
+    config,
     servers: servers.map((s) => ({
       name: s.name,
       state: s.state,
@@ -64,6 +70,7 @@ export function statusJson(servers: ServerStatus[]) {
       memoryBytes: s.memoryBytes,
       lastPingMs: s.lastPingMs,
       lastError: s.lastError,
+      ...(s.url !== undefined && { url: s.url }),
     })),
   };
 }

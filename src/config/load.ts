@@ -7,6 +7,7 @@ import { OrchError } from '../errors.js';
 import { expandVariables, UnsetVariableError } from './expand.js';
 import { JsonTextError, parseJsonc } from './json.js';
 import { resolvePolicy, type Policy } from './policy.js';
+import { relationProblems, type Group } from './relations.js';
 import { configFileSchema, type ServerEntry } from './schema.js';
 
 export interface ServerDefinition {
@@ -18,6 +19,8 @@ export interface ServerDefinition {
   cwd: string | undefined;
   disabled: boolean;
   policy: Policy;
+  /** Servers that must be `running` before this one starts (local ones; disabled ones allowed). */
+  dependsOn: string[];
 }
 
 export interface RemoteServer {
@@ -33,6 +36,10 @@ export interface OrchConfig {
   sampleIntervalMs: number;
   servers: ServerDefinition[];
   remote: RemoteServer[];
+  /** `@name` on the command line and in the API means these servers; in config order. */
+  groups: Group[];
+  /** Reload when the file changes (`orchestrator.watch`). */
+  watch: boolean;
 }
 
 export const DEFAULT_PORT = 5000;
@@ -71,7 +78,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   }
 
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(file, parsed.error.issues);
+  if (!parsed.success) throw invalid(file, parsed.error.issues.map((issue) => ({ path: issue.path, message: describeIssue(issue) })));
   const { mcpServers, servers: vscodeServers, orchestrator = {} } = parsed.data;
 
   const entries: [string, ServerEntry, string][] = [
@@ -109,6 +116,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       cwd,
       disabled: entry.disabled ?? false,
       policy: resolvePolicy(orchestrator.defaults, orchestrator.servers?.get(name)),
+      dependsOn: orchestrator.servers?.get(name)?.dependsOn ?? [],
     });
   }
 
@@ -121,22 +129,26 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       );
     }
   }
+  const groups = orchestrator.groups ?? new Map<string, string[]>();
+  const dependsOn = new Map<string, string[]>();
+  for (const [name, settings] of orchestrator.servers ?? []) if (settings.dependsOn) dependsOn.set(name, settings.dependsOn);
+  const problems = relationProblems({ names: [...seen], remote: new Set(remote.map((r) => r.name)), groups, dependsOn });
+  if (problems.length > 0) throw invalid(file, problems);
   return {
     path,
     port: orchestrator.port ?? DEFAULT_PORT,
     sampleIntervalMs: orchestrator.sampling?.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
     servers,
     remote,
+    groups: [...groups].map(([name, members]) => ({ name, members })),
+    watch: orchestrator.watch ?? false,
   };
 }
 
-function invalid(file: string, issues: z.core.$ZodIssue[]): OrchError {
-  const lines = issues.slice(0, 5).map((issue) => {
-    const where = issue.path.length ? formatPath(issue.path) : '(top level)';
-    return `${file}: ${where}: ${describeIssue(issue)}`;
-  });
-  if (issues.length > 5) lines.push(`…and ${issues.length - 5} more problems`);
-  return new OrchError('CONFIG_INVALID', lines.join('\n'), { issues: issues.length });
+function invalid(file: string, problems: { path: readonly PropertyKey[]; message: string }[]): OrchError {
+  const lines = problems.slice(0, 5).map(({ path, message }) => `${file}: ${path.length ? formatPath(path) : '(top level)'}: ${message}`);
+  if (problems.length > 5) lines.push(`…and ${problems.length - 5} more problems`);
+  return new OrchError('CONFIG_INVALID', lines.join('\n'), { issues: problems.length });
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

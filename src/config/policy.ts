@@ -1,34 +1,8 @@
 /** The supervision policy of one server: the defaults of ARCHITECTURE.md, overlaid by config. */
 import type { ProtocolMode } from '../mcp/protocol.js';
+import type { Policy, PolicyOverride } from './schema.js';
 
-export type { ProtocolMode };
-
-export interface Policy {
-  health: {
-    intervalMs: number;
-    timeoutMs: number;
-    failureThreshold: number;
-    cpuPercent: number;
-    memoryBytes: number;
-  };
-  restart: {
-    maxRestarts: number;
-    windowMs: number;
-    /**
-     * Only failed starts and exits within this long of reaching `running` count toward `maxRestarts`:
-     * a server that worked for a while between crashes is always restarted (PM2's min_uptime).
-     */
-    minUptimeMs: number;
-    backoffMs: number;
-    maxBackoffMs: number;
-    /** Fraction of each backoff delay added or removed at random, so crashed siblings do not restart in lockstep. */
-    jitter: number;
-    resetAfterMs: number;
-  };
-  start: { timeoutMs: number };
-  stop: { graceMs: number; killTimeoutMs: number };
-  protocol: ProtocolMode;
-}
+export type { Policy, PolicyOverride, ProtocolMode };
 
 export const DEFAULT_POLICY: Policy = {
   health: { intervalMs: 10_000, timeoutMs: 5_000, failureThreshold: 3, cpuPercent: 90, memoryBytes: 1024 ** 3 },
@@ -44,10 +18,6 @@ export const DEFAULT_POLICY: Policy = {
   start: { timeoutMs: 30_000 },
   stop: { graceMs: 2_000, killTimeoutMs: 5_000 },
   protocol: 'auto',
-};
-
-export type PolicyOverride = {
-  [K in keyof Policy]?: Policy[K] extends object ? Partial<Policy[K]> : Policy[K];
 };
 
 /** Overlays each override section by section, later ones winning. */

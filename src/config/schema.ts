@@ -2,7 +2,7 @@
  * The shape of an MCP client config file (Claude Desktop, Claude Code, Cursor, VS Code) plus orch's
  * optional `orchestrator` key. Server entries stay loose, because clients add keys of their own;
  * the `orchestrator` key is strict, so a misspelt policy name is an error rather than ignored.
- * Objects keyed by server or variable name come out as Maps: zod's records drop a `__proto__` key.
+ * Objects keyed by server, group or variable name come out as Maps: zod's records drop a `__proto__` key.
  */
 import { z } from 'zod';
 import { PROTOCOL_MODES } from '../mcp/protocol.js';
@@ -29,37 +29,54 @@ function keyedBy<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value
   }, z.map(key, value));
 }
 
-const serverName = z.string().superRefine((name, ctx) => {
-  const problem = nameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+/** A name checked by `nameProblem`; `what` says which kind in the message. */
+const checkedName = (what: 'server' | 'group') =>
+  z.string().superRefine((name, ctx) => {
+    const problem = nameProblem(name, what);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const serverName = checkedName('server');
+
+/** The complete policy: the one declaration of its shape (the `Policy` type is inferred from it). */
+export const policySchema = z.strictObject({
+  health: z.strictObject({
+    intervalMs: positiveMs,
+    timeoutMs: positiveMs,
+    failureThreshold: z.number().int().min(1),
+    cpuPercent: z.number().positive(),
+    memoryBytes: z.number().int().positive(),
+  }),
+  restart: z.strictObject({
+    maxRestarts: z.number().int().nonnegative(),
+    windowMs: positiveMs,
+    /**
+     * Only failed starts and exits within this long of reaching `running` count toward `maxRestarts`:
+     * a server that worked for a while between crashes is always restarted (PM2's min_uptime).
+     */
+    minUptimeMs: ms,
+    backoffMs: ms,
+    maxBackoffMs: ms,
+    /** Fraction of each backoff delay added or removed at random, so crashed siblings do not restart in lockstep. */
+    jitter: z.number().min(0).max(1),
+    resetAfterMs: positiveMs,
+  }),
+  start: z.strictObject({ timeoutMs: positiveMs }),
+  stop: z.strictObject({ graceMs: ms, killTimeoutMs: positiveMs }),
+  protocol: z.enum(PROTOCOL_MODES),
 });
 
-const policyOverride = z.strictObject({
-  health: z
-    .strictObject({
-      intervalMs: positiveMs,
-      timeoutMs: positiveMs,
-      failureThreshold: z.number().int().min(1),
-      cpuPercent: z.number().positive(),
-      memoryBytes: z.number().int().positive(),
-    })
-    .partial()
-    .optional(),
-  restart: z
-    .strictObject({
-      maxRestarts: z.number().int().nonnegative(),
-      windowMs: positiveMs,
-      minUptimeMs: ms,
-      backoffMs: ms,
-      maxBackoffMs: ms,
-      jitter: z.number().min(0).max(1),
-      resetAfterMs: positiveMs,
-    })
-    .partial()
-    .optional(),
-  start: z.strictObject({ timeoutMs: positiveMs }).partial().optional(),
-  stop: z.strictObject({ graceMs: ms, killTimeoutMs: positiveMs }).partial().optional(),
-  protocol: z.enum(PROTOCOL_MODES).optional(),
+/** What the config may set: any field of any section. */
+export const policyOverrideSchema = z.strictObject({
+  health: policySchema.shape.health.partial().optional(),
+  restart: policySchema.shape.restart.partial().optional(),
+  start: policySchema.shape.start.partial().optional(),
+  stop: policySchema.shape.stop.partial().optional(),
+  protocol: policySchema.shape.protocol.optional(),
+});
+
+/** `orchestrator.servers.NAME`: a policy override, plus what the server must wait for before it starts. */
+const serverSettings = policyOverrideSchema.extend({
+  dependsOn: z.array(serverName).optional(),
 });
 
 export const serverEntrySchema = z
@@ -85,11 +102,16 @@ export const configFileSchema = z.looseObject({
     .strictObject({
       port: z.number().int().min(0).max(65_535).optional(),
       sampling: z.strictObject({ intervalMs: milliseconds().min(100) }).partial().optional(),
-      defaults: policyOverride.optional(),
-      servers: keyedBy(z.string(), policyOverride).optional(),
+      defaults: policyOverrideSchema.optional(),
+      servers: keyedBy(z.string(), serverSettings).optional(),
+      groups: keyedBy(checkedName('group'), z.array(serverName)).optional(),
+      /** Reload when the file changes. */
+      watch: z.boolean().optional(),
     })
     .optional(),
 });
 
 export type ServerEntry = z.infer<typeof serverEntrySchema>;
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyOverride = z.infer<typeof policyOverrideSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;

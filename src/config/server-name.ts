@@ -13,13 +13,13 @@
 const CONTROL = /\p{Cc}/u;
 const UNPAIRED = /\p{Cs}/u;
 
-/** Why `name` cannot name a server, or undefined when it can. */
-export function nameProblem(name: string): string | undefined {
-  if (name === '') return 'a server name cannot be empty';
+/** Why `name` cannot name a server (or a group: the same rules), or undefined when it can. */
+export function nameProblem(name: string, what: 'server' | 'group' = 'server'): string | undefined {
+  if (name === '') return `a ${what} name cannot be empty`;
   const control = CONTROL.exec(name)?.[0];
-  if (control !== undefined) return `a server name cannot hold control characters (found ${codePoint(control)})`;
+  if (control !== undefined) return `a ${what} name cannot hold control characters (found ${codePoint(control)})`;
   const unpaired = UNPAIRED.exec(name)?.[0];
-  if (unpaired !== undefined) return `a server name cannot hold an unpaired surrogate (found ${codePoint(unpaired)})`;
+  if (unpaired !== undefined) return `a ${what} name cannot hold an unpaired surrogate (found ${codePoint(unpaired)})`;
   return undefined;
 }
 

@@ -44,13 +44,26 @@ describe('status table', () => {
     );
   });
 
+  it('a remote server shows its URL under its row, and in --json', () => {
+    const remote: ServerStatus = {
+      ...crashed, name: 'docs', state: 'remote', lastError: null, restarts: 0, url: 'https://example.test/mcp',
+    };
+    const table = formatStatusTable([running, remote], false).split('\n');
+    expect(table.slice(2, 4)).toEqual([expect.stringMatching(/^docs\s+⇄ remote\s+–/), '  https://example.test/mcp']);
+    expect(statusJson([remote], '/srv/mcp.json').servers[0]).toMatchObject({ state: 'remote', url: 'https://example.test/mcp' });
+    expect(statusJson([running], '/srv/mcp.json').servers[0]).not.toHaveProperty('url');
+  });
+
   it('human figures', () => {
     expect([formatUptime(59_000), formatUptime(61_000), formatUptime(90_000_000)]).toEqual(['59s', '1m01s', '1d1h']);
     expect([formatBytes(2048), formatBytes(52_428_800), formatBytes(1.5 * 1024 ** 3)]).toEqual(['2 KB', '50 MB', '1.5 GB']);
   });
 
   it('--json holds exactly the documented keys', () => {
-    expect(statusJson([crashed]).servers[0]).toEqual({
+    const json = statusJson([crashed], '/srv/mcp.json');
+    expect(Object.keys(json)).toEqual(['config', 'servers']);
+    expect(json.config).toBe('/srv/mcp.json');
+    expect(json.servers[0]).toEqual({
       name: 'broken', state: 'crashed', pid: null, restarts: 2, uptimeMs: null, cpuPercent: null,
       memoryBytes: null, lastPingMs: null, lastError: 'exited with code 1 while starting',
     });

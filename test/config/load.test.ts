@@ -24,8 +24,19 @@ describe('config loading', () => {
     const config = parse({ mcpServers: { memory: { command: 'npx', args: ['-y', 'server-memory'] } } });
     expect(config.port).toBe(5000);
     expect(config.servers).toEqual([
-      { name: 'memory', command: 'npx', args: ['-y', 'server-memory'], env: {}, cwd: undefined, disabled: false, policy: DEFAULT_POLICY },
+      {
+        name: 'memory',
+        command: 'npx',
+        args: ['-y', 'server-memory'],
+        env: {},
+        cwd: undefined,
+        disabled: false,
+        policy: DEFAULT_POLICY,
+        dependsOn: [],
+      },
     ]);
+    expect(config.groups).toEqual([]);
+    expect(config.watch).toBe(false);
   });
 
   it('reads VS Code-style servers, with comments and trailing commas', () => {

@@ -1,7 +1,9 @@
 /** `orch daemon`: what `orch start` launches in the background; users rarely run it themselves. */
 import { isOrchError, OrchError } from '../../errors.js';
 import { runDaemon } from '../../daemon/daemon.js';
+import { resolveHome } from '../../home.js';
 import { DAEMON_RUNNING_EXIT } from '../launch.js';
+import { logTransition } from '../transition-line.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 
 export async function daemonCommand(flags: DaemonFlags & { initial?: string }): Promise<void> {
@@ -9,11 +11,12 @@ export async function daemonCommand(flags: DaemonFlags & { initial?: string }): 
   if (initial !== 'saved' && initial !== 'none') throw new OrchError('USAGE', `--initial: expected saved or none, got "${initial}"`);
   try {
     await runDaemon({
-      configPath: configPath(flags),
+      configPath: configPath(flags, resolveHome()),
       port: resolvePort(flags),
       host: listenHost(flags),
       foreground: false,
       initial,
+      printTransition: logTransition,
     });
   } catch (error) {
     if (!isOrchError(error)) throw error;

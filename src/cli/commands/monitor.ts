@@ -1,6 +1,7 @@
 /**
  * `orch monitor`: the daemon in the foreground, one line per transition, Ctrl-C stops every server.
- * When a daemon already runs for this ORCH_HOME, it attaches and prints that daemon's transitions.
+ * When a daemon already runs for this ORCH_HOME, it attaches and prints that daemon's transitions
+ * (switching it to `--config` first, as `orch start --config` does).
  */
 import { resolveHome } from '../../home.js';
 import { createOrchLogger } from '../../logger.js';
@@ -9,18 +10,24 @@ import { findDaemon, type DaemonClient } from '../client.js';
 import { endOnClosedOutput } from '../closed-output.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
+import { switchConfig } from './reload.js';
 
 export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Promise<void> {
-  const running = await findDaemon(resolveHome());
-  if (running) return attach(running);
+  const home = resolveHome();
+  const running = await findDaemon(home);
+  if (running) {
+    if (flags.config !== undefined) await switchConfig(running, flags.config);
+    return attach(running);
+  }
   const { runDaemon } = await import('../../daemon/daemon.js');
   await runDaemon({
-    configPath: configPath(flags),
+    configPath: configPath(flags, home),
     port: resolvePort(flags),
     host: listenHost(flags),
     foreground: true,
     initial: 'saved',
     dev: flags.dev,
+    printTransition: logTransition,
   });
 }
 
