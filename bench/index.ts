@@ -2,6 +2,7 @@
 import { benchDaemon } from './daemon.bench.js';
 import { benchDashboard } from './dashboard.bench.js';
 import { benchFlood } from './flood.bench.js';
+import { benchReload } from './reload.bench.js';
 import { benchRestart } from './restart.bench.js';
 import { benchSampling } from './sampling.bench.js';
 
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   sampling: benchSampling,
   dashboard: benchDashboard,
   flood: benchFlood,
+  reload: benchReload,
 };
 
 const wanted = process.argv.slice(2);

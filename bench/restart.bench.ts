@@ -27,6 +27,7 @@ export async function benchRestart(): Promise<void> {
       env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') },
       cwd: undefined,
       disabled: false,
+      dependsOn: [],
       // No probes during the trials, and no jitter: only the restart path is measured.
       policy: resolvePolicy({ health: { intervalMs: 600_000 }, restart: { jitter: 0, maxRestarts: 1_000 } }),
     },

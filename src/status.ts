@@ -4,13 +4,17 @@
  */
 import type { Policy } from './config/policy.js';
 import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
-import type { ExitStatus, ProtocolInfo, ResourceSample, ServerStateName } from './machines/server.types.js';
+import { SERVER_STATES, type ExitStatus, type ProtocolInfo, type ResourceSample, type ServerStateName } from './machines/server.types.js';
 import type { HistorySeries } from './metrics/history.js';
 import type { Transition } from './transitions.js';
 
+/** A server's state as readers show it: the machine's, `disabled` for a disabled server at rest, `remote` for a `url` entry. */
+export type DisplayState = ServerStateName | 'disabled' | 'remote';
+export const DISPLAY_STATES: readonly DisplayState[] = [...SERVER_STATES, 'disabled', 'remote'];
+
 export interface ServerStatus {
   name: string;
-  state: ServerStateName;
+  state: DisplayState;
   pid: number | null;
   restarts: number;
   uptimeMs: number | null;
@@ -21,6 +25,8 @@ export interface ServerStatus {
   lastError: string | null;
   reason: string;
   disabled: boolean;
+  /** Where a remote server is; absent for the ones orch runs. */
+  url?: string;
 }
 
 export interface ServerDetail extends ServerStatus {
@@ -49,7 +55,8 @@ export function serverStatus(
   const sample = live ? (options.sample ?? null) : null;
   return {
     name: context.spec.name,
-    state,
+    // At rest, a disabled server says so; started by name, it shows what it does.
+    state: options.disabled && state === 'stopped' ? 'disabled' : state,
     pid: live ? context.pid : null,
     restarts: context.restarts,
     uptimeMs: live && context.startedAt !== null ? Math.max(0, (options.now ?? Date.now()) - context.startedAt) : null,
@@ -60,6 +67,25 @@ export function serverStatus(
     lastError: context.lastError,
     reason: context.reason,
     disabled: options.disabled,
+  };
+}
+
+/** A `url` entry of the config: listed beside the servers orch runs, never started. */
+export function remoteStatus(server: { name: string; url: string; transport: string }): ServerStatus {
+  return {
+    name: server.name,
+    state: 'remote',
+    pid: null,
+    restarts: 0,
+    uptimeMs: null,
+    cpuPercent: null,
+    memoryBytes: null,
+    processes: null,
+    lastPingMs: null,
+    lastError: null,
+    reason: `remote (${server.transport}): not run by orch`,
+    disabled: false,
+    url: server.url,
   };
 }
 

@@ -8,19 +8,21 @@ import { createActor, toPromise, type ActorRefFrom } from 'xstate';
 import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
 import { createSamplerActor } from './actors/sampler.actor.js';
 import { createSamplerPool } from './metrics/sampler-pool.js';
-import type { OrchConfig } from './config/load.js';
+import type { OrchConfig, RemoteServer, ServerDefinition } from './config/load.js';
 import { OrchError } from './errors.js';
 import type { OrchHome } from './home.js';
 import { EventLog } from './logs/event-log.js';
 import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
-import { serverActorId, shutdownDeadlineMs, supervisorMachine, type SupervisorEvent } from './machines/supervisor.machine.js';
+import type { ServerAction } from './machines/actions.js';
+import { dependencyDepth, planReconfigure, resolveTargets, type ServerGroup, type SupervisedServer } from './machines/membership.js';
+import { commandable, serverActorId, shutdownDeadlineMs, supervisorMachine } from './machines/supervisor.machine.js';
 import { ResourceHistory } from './metrics/history.js';
 import { serverMark } from './os/marked.js';
 import { StorageProblems } from './storage/problems.js';
 import type { ResourceSample } from './machines/server.types.js';
-import { serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
+import { remoteStatus, serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
 import { VERSION } from './version.js';
 
@@ -62,11 +64,41 @@ export interface Orchestrator {
   stateValue(name: string): unknown;
   /** Every transition as it happens; returns the unsubscribe. */
   subscribe(listener: (transition: Transition) => void): () => void;
-  start(names?: string[]): void;
-  stop(names?: string[]): void;
-  restart(names?: string[]): void;
-  /** Stops every server (in parallel, within their deadlines), then the actor system. */
+  start(names?: string[]): ActionResult;
+  stop(names?: string[]): ActionResult;
+  restart(names?: string[]): ActionResult;
+  /** Applies a new config (the same file re-read, or another): what changed, server by server. */
+  reload(config: OrchConfig): ReloadChange[];
+  /** The config file in use. */
+  configPath(): string;
+  groups(): ServerGroup[];
+  /** Why a server at rest stays so (shown as its reason until it moves). */
+  explain(name: string, reason: string): void;
+  /** Stops every server (dependents first, within their deadlines), then the actor system. */
   shutdown(): Promise<void>;
+}
+
+export interface ActionResult {
+  /** The servers the command was for, as the supervisor resolved it (`@group`, dependencies). */
+  acted: string[];
+  notes: string[];
+  servers: ServerStatus[];
+}
+
+export interface ReloadChange {
+  server: string;
+  change: 'added' | 'removed' | 'restarted' | 'updated' | 'started' | 'stopped';
+  detail?: string;
+}
+
+/** A config's servers as the supervisor's members. */
+export function supervisedServers(config: Pick<OrchConfig, 'servers'>): SupervisedServer[] {
+  return config.servers.map((server: ServerDefinition) => ({
+    spec: { name: server.name, command: server.command, args: server.args, env: server.env, cwd: server.cwd },
+    policy: server.policy,
+    disabled: server.disabled,
+    dependsOn: server.dependsOn,
+  }));
 }
 
 /** Beyond the supervisor's own deadline: if even that fails, stopping the system kills every group. */
@@ -85,7 +117,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     owner,
   });
   const listeners = new Set<(transition: Transition) => void>();
-  const disabled = new Set(config.servers.filter((server) => server.disabled).map((server) => server.name));
+  let configPath = config.path;
+  let remote: RemoteServer[] = config.remote;
 
   const history = new ResourceHistory(historyCapacity(config.sampleIntervalMs));
   const latest = new Map<string, { pid: number; sample: ResourceSample }>();
@@ -116,13 +149,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const supervisor = createActor(machine, {
     systemId: 'supervisor',
-    input: {
-      servers: config.servers.map(({ name, command, args, env, cwd, policy, disabled }) => ({
-        spec: { name, command, args, env, cwd },
-        policy,
-        disabled,
-      })),
-    },
+    input: { servers: supervisedServers(config), groups: config.groups },
     inspect,
   });
   // Without an error observer, an error reaching the root would exit the process.
@@ -134,34 +161,83 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   supervisor.start();
 
-  const allNames = config.servers.map((server) => server.name);
-  const known = new Set(allNames);
-  const names = () => [...allNames];
-  const check = (requested: string[] | undefined) => {
-    const unknown = requested?.filter((name) => !known.has(name)) ?? [];
-    if (unknown.length > 0) {
-      throw new OrchError(
-        'UNKNOWN_SERVER',
-        `unknown server${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${names().join(', ') || 'none'})`,
-        { unknown, known: names() },
-      );
-    }
+  const members = () => supervisor.getSnapshot().context.servers;
+  const memberNames = () => members().map((server) => server.spec.name);
+  // A server that is no longer a member takes its figures with it; its log files stay.
+  let knownMembers = new Set(memberNames());
+  supervisor.subscribe({
+    next: ({ context }) => {
+      if (context.servers.length === knownMembers.size && context.servers.every((s) => knownMembers.has(s.spec.name))) return;
+      const now = new Set(context.servers.map((server) => server.spec.name));
+      for (const name of knownMembers) {
+        if (now.has(name)) continue;
+        history.forget(name);
+        latest.delete(name);
+      }
+      knownMembers = now;
+    },
+    error: () => {},
+  });
+  const names = () => [...memberNames(), ...remote.map((server) => server.name)];
+  const unknownServer = (unknown: string[]) => {
+    const groups = supervisor.getSnapshot().context.groups.map((group) => `@${group.name}`);
+    const known = [...names(), ...groups];
+    return new OrchError(
+      'UNKNOWN_SERVER',
+      `unknown server${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${known.join(', ') || 'none'})`,
+      { unknown, known },
+    );
   };
-  const command = (type: Exclude<SupervisorEvent['type'], 'supervisor.shutdown' | 'server.settled'>) => (requested?: string[]) => {
-    check(requested);
-    supervisor.send({ type, names: requested?.length ? requested : undefined });
+  const command = (action: ServerAction) => (requested?: string[]): ActionResult => {
+    const names = requested?.length ? requested : undefined;
+    const { context } = supervisor.getSnapshot();
+    // The same rule the supervisor applies to the event, read here to answer with what it acted on.
+    const targets = resolveTargets(commandable(context), context.groups, action, names);
+    const notRemote = targets.unknown.filter((name) => !remote.some((server) => server.name === name));
+    if (notRemote.length > 0) throw unknownServer(notRemote);
+    const notes = [
+      ...targets.notes,
+      ...targets.unknown.map((name) => `${name} is a remote server: orch lists it, and does not run it`),
+    ];
+    supervisor.send({ type: `servers.${action}`, names });
+    const acted = [...targets.alsoStart, ...targets.names];
+    return { acted, notes, servers: acted.map(status) };
   };
   let shutdown: Promise<void> | undefined;
   const snapshot = (name: string) => {
-    check([name]);
-    return supervisor.getSnapshot().children[serverActorId(name)]!.getSnapshot() as ServerSnapshot;
+    const child = supervisor.getSnapshot().children[serverActorId(name)];
+    if (!child) throw unknownServer([name]);
+    return child.getSnapshot() as ServerSnapshot;
   };
   const status = (name: string) => {
+    const far = remote.find((server) => server.name === name);
+    if (far) return remoteStatus(far);
     const current = snapshot(name);
     const measured = latest.get(name);
     // Figures of an earlier process of this server are not this one's.
     const sample = measured && measured.pid === current.context.pid ? measured.sample : null;
-    return serverStatus(current, { disabled: disabled.has(name), sample });
+    const disabled = members().find((server) => server.spec.name === name)?.disabled ?? false;
+    return serverStatus(current, { disabled, sample });
+  };
+  const reload = (next: OrchConfig): ReloadChange[] => {
+    const wanted = supervisedServers(next);
+    const changes = planReconfigure(members(), wanted).map((change): ReloadChange => {
+      if (change.kind === 'added') {
+        return { server: change.server.spec.name, change: 'added', ...(change.server.disabled && { detail: 'disabled' }) };
+      }
+      if (change.kind === 'removed') return { server: change.name, change: 'removed' };
+      const name = change.server.spec.name;
+      const state = status(name).state;
+      const down = state === 'stopped' || state === 'crashed' || state === 'disabled';
+      if (change.kind === 'replaced') return { server: name, change: down ? 'updated' : 'restarted', detail: change.detail };
+      if (change.detail.includes('disabled') && !down) return { server: name, change: 'stopped', detail: change.detail };
+      if (change.detail.includes('enabled') && down) return { server: name, change: 'started', detail: change.detail };
+      return { server: name, change: 'updated', detail: change.detail };
+    });
+    supervisor.send({ type: 'supervisor.reconfigure', servers: wanted, groups: next.groups });
+    remote = next.remote;
+    configPath = next.path;
+    return changes;
   };
 
   return {
@@ -173,21 +249,31 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     snapshot,
     status,
     statuses: () => names().map(status),
-    detail: (name, transitions = 50) =>
-      serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name)),
+    reload,
+    configPath: () => configPath,
+    groups: () => supervisor.getSnapshot().context.groups,
+    explain: (name, reason) => supervisor.getSnapshot().children[serverActorId(name)]?.send({ type: 'server.note', reason }),
+    detail: (name, transitions = 50) => {
+      if (remote.some((server) => server.name === name)) {
+        throw new OrchError('BAD_REQUEST', `${name} is a remote server: orch lists it, and does not run it`);
+      }
+      return serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name));
+    },
     stateValue: (name) => snapshot(name).value,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    start: command('servers.start'),
-    stop: command('servers.stop'),
-    restart: command('servers.restart'),
+    start: command('start'),
+    stop: command('stop'),
+    restart: command('restart'),
     shutdown() {
       shutdown ??= (async () => {
         const done = toPromise(supervisor).catch(() => undefined);
         supervisor.send({ type: 'supervisor.shutdown' });
-        const deadline = shutdownDeadlineMs(config.servers.map((server) => server.policy)) + SHUTDOWN_BACKSTOP_MS;
+        const servers = members();
+        const deadline =
+          shutdownDeadlineMs(servers.map((server) => server.policy), dependencyDepth(servers)) + SHUTDOWN_BACKSTOP_MS;
         let backstop: NodeJS.Timeout | undefined;
         await Promise.race([
           done,

@@ -4,7 +4,8 @@
  */
 export { nameSegment } from './config/server-name.js';
 export { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from './format.js';
-export { SERVER_STATES, type ServerStateName } from './machines/server.types.js';
+export { allowedActions, SERVER_ACTIONS, type ServerAction } from './machines/actions.js';
 export type { ChartState } from './machines/chart.js';
-export type { ServerDetail, ServerStatus } from './status.js';
+export { DISPLAY_STATES, type DisplayState, type ServerDetail, type ServerStatus } from './status.js';
+export type { ServerGroup } from './machines/membership.js';
 export type { Transition } from './transitions.js';

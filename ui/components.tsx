@@ -7,11 +7,13 @@ import {
   formatUptime,
   nameSegment,
   orDash,
-  type ServerStateName,
+  allowedActions,
+  type DisplayState,
+  type ServerAction,
   type ServerStatus,
 } from '../src/view-model.js';
 
-export const STATE_SYMBOL: Record<ServerStateName, string> = {
+export const STATE_SYMBOL: Record<DisplayState, string> = {
   running: '🟢',
   stopped: '⏹️',
   crashed: '❌',
@@ -19,6 +21,8 @@ export const STATE_SYMBOL: Record<ServerStateName, string> = {
   starting: '🔄',
   stopping: '🔄',
   backoff: '🔄',
+  disabled: '⏸️',
+  remote: '🌐',
 };
 
 export type Page = 'overview' | 'events' | 'statechart' | 'server';
@@ -58,7 +62,7 @@ export function Layout(props: { title: string; page: Page; dev: boolean; version
   );
 }
 
-export function StateBadge({ state }: { state: ServerStateName }) {
+export function StateBadge({ state }: { state: DisplayState }) {
   return (
     <span class={`state state-word-${state}`} data-state={state}>
       <span aria-hidden="true">{STATE_SYMBOL[state]}</span> {state}
@@ -66,26 +70,27 @@ export function StateBadge({ state }: { state: ServerStateName }) {
   );
 }
 
-const ACTIONS = [
-  ['start', 'Start', (s: ServerStateName) => s === 'stopped' || s === 'crashed' || s === 'backoff'],
-  ['stop', 'Stop', (s: ServerStateName) => s !== 'stopped'],
-  ['restart', 'Restart', (s: ServerStateName) => s !== 'stopped' && s !== 'stopping'],
-] as const;
+const LABELS: Record<ServerAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
 
-/** The same requests the CLI sends; htmx posts them from this origin, so they pass the Origin check. */
-export function ActionButtons({ name, state }: { name: string; state: ServerStateName }) {
+/**
+ * The same requests the CLI sends, enabled where the server's state allows them (the table the API
+ * and CLI read); htmx posts them from this origin, so they pass the Origin check.
+ */
+export function ActionButtons({ name, state }: { name: string; state: DisplayState }) {
+  if (state === 'remote') return null;
+  const allowed = allowedActions(state);
   return (
     <div class="actions">
-      {ACTIONS.map(([action, label, allowed]) => (
+      {(Object.keys(LABELS) as ServerAction[]).map((action) => (
         <button
           type="button"
           hx-post={`/api/servers/${nameSegment(name)}/${action}`}
           hx-swap="none"
-          disabled={!allowed(state)}
+          disabled={!allowed.includes(action)}
           data-action={action}
-          aria-label={`${label} ${name}`}
+          aria-label={`${LABELS[action]} ${name}`}
         >
-          {label}
+          {LABELS[action]}
         </button>
       ))}
     </div>

@@ -1,5 +1,5 @@
 /** The overview: a summary bar, a filter, and one card per server, refreshed as transitions happen. */
-import { SERVER_STATES, type ServerStatus } from '../src/view-model.js';
+import { DISPLAY_STATES, type ServerGroup, type ServerStatus } from '../src/view-model.js';
 import { ActionButtons, Figures, Layout, serverHref, STATE_SYMBOL, StateBadge } from './components.js';
 
 export interface OverviewFilter {
@@ -7,14 +7,24 @@ export interface OverviewFilter {
   state?: string;
 }
 
-export function OverviewPage(props: { servers: ServerStatus[]; dev: boolean; version: string }) {
+export function OverviewPage(props: { servers: ServerStatus[]; groups: ServerGroup[]; config: string; dev: boolean; version: string }) {
   return (
     <Layout title="Overview" page="overview" dev={props.dev} version={props.version}>
+      <p class="config">
+        config: <code data-config>{props.config}</code>
+      </p>
       <section id="filters" class="filters" aria-label="Filter servers">
-        <input id="filter-name" name="name" type="search" placeholder="Filter by name" aria-label="Filter by name" autocomplete="off" />
+        <input
+          id="filter-name"
+          name="name"
+          type="search"
+          placeholder={props.groups.length > 0 ? `Filter by name or @group (${props.groups.map((g) => `@${g.name}`).join(', ')})` : 'Filter by name'}
+          aria-label="Filter by name or @group"
+          autocomplete="off"
+        />
         <select id="filter-state" name="state" aria-label="Filter by state">
           <option value="">All states</option>
-          {SERVER_STATES.map((state) => (
+          {DISPLAY_STATES.map((state) => (
             <option value={state}>{state}</option>
           ))}
         </select>
@@ -26,22 +36,24 @@ export function OverviewPage(props: { servers: ServerStatus[]; dev: boolean; ver
         hx-trigger="every 5s, orch:transition from:body, input changed delay:150ms from:#filter-name, change from:#filter-state"
         hx-sync="this:queue last"
       >
-        <OverviewLive servers={props.servers} filter={{}} />
+        <OverviewLive servers={props.servers} groups={props.groups} filter={{}} />
       </div>
     </Layout>
   );
 }
 
-export function OverviewLive({ servers, filter }: { servers: ServerStatus[]; filter: OverviewFilter }) {
-  const name = filter.name?.trim().toLowerCase() ?? '';
-  const shown = servers.filter(
-    (s) => (!name || s.name.toLowerCase().includes(name)) && (!filter.state || s.state === filter.state),
-  );
+export function OverviewLive({ servers, groups, filter }: { servers: ServerStatus[]; groups: ServerGroup[]; filter: OverviewFilter }) {
+  const text = filter.name?.trim() ?? '';
+  // `@dev` is the group, as on the CLI; any other text is part of a name.
+  const group = text.startsWith('@') ? groups.find((g) => g.name === text.slice(1)) : undefined;
+  const matches = (server: ServerStatus) =>
+    group ? group.members.includes(server.name) : !text || server.name.toLowerCase().includes(text.toLowerCase());
+  const shown = servers.filter((s) => matches(s) && (!filter.state || s.state === filter.state));
   return (
     <>
       <p class="summary" aria-label="Servers per state">
         <span>{servers.length} servers</span>
-        {SERVER_STATES.map((state) => {
+        {DISPLAY_STATES.map((state) => {
           const count = servers.filter((s) => s.state === state).length;
           return count === 0 ? null : (
             <span data-summary={state}>
@@ -64,9 +76,10 @@ export function ServerCard({ server }: { server: ServerStatus }) {
   return (
     <article class={`card state-${server.state}`} data-server={server.name} data-state={server.state} data-pid={server.pid ?? ''}>
       <header>
-        <a href={serverHref(server.name)}>{server.name}</a>
+        {server.url === undefined ? <a href={serverHref(server.name)}>{server.name}</a> : <span>{server.name}</span>}
         <StateBadge state={server.state} />
       </header>
+      {server.url === undefined ? null : <p class="reason">{server.url}</p>}
       <Figures server={server} />
       {server.lastError && server.state !== 'running' ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
       <ActionButtons name={server.name} state={server.state} />

@@ -9,12 +9,9 @@ import { fromCallback, type AnyActorRef } from 'xstate';
 import { resourceProblem } from '../machines/describe.js';
 import type { Policy } from '../config/policy.js';
 import type { ResourceSample } from '../machines/server.types.js';
+import { serverActorId } from '../machines/supervisor.machine.js';
 import type { SamplerPool } from '../metrics/sampler-pool.js';
 import { treeUsage, type TreeReading } from '../metrics/tree-usage.js';
-
-export interface SamplerInput {
-  servers: string[];
-}
 
 export interface SamplerDeps {
   pool: SamplerPool;
@@ -28,16 +25,20 @@ export interface SamplerDeps {
 }
 
 export function createSamplerActor(deps: SamplerDeps) {
-  return fromCallback<{ type: string }, SamplerInput>(({ input, system }) => {
+  return fromCallback<{ type: string }>(({ system }) => {
     const previous = new Map<string, TreeReading & { root: number }>();
     const overLimit = new Set<string>();
     const escaped = new Map<string, Set<number>>();
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
 
+    // The members as they are now: servers come and go while the sampler runs.
+    const members = () =>
+      ((system.get('supervisor')?.getSnapshot() as { context?: { servers?: { spec: { name: string } }[] } } | undefined)
+        ?.context?.servers ?? []).map((server) => server.spec.name);
     const targets = () =>
-      input.servers.flatMap((name) => {
-        const ref = system.get(`server:${name}`) as AnyActorRef | undefined;
+      members().flatMap((name) => {
+        const ref = system.get(serverActorId(name)) as AnyActorRef | undefined;
         const context = (ref?.getSnapshot() as { context?: { pid?: number | null; policy?: Policy } } | undefined)?.context;
         const pid = context?.pid;
         return ref && typeof pid === 'number' && context?.policy ? [{ name, ref, pid, policy: context.policy }] : [];

@@ -1,24 +1,30 @@
 /**
  * The daemon: the supervisor and the HTTP app in one long-running process, one per ORCH_HOME.
  * `orch start` runs it in the background; `orch monitor` runs it in the foreground with the
- * transition log on the terminal. It reaps what a dead predecessor left before it starts anything.
+ * transition log on the terminal. It reaps what a dead predecessor left before it starts anything,
+ * re-reads its config on `orch reload`, SIGHUP or (with `orchestrator.watch`) an edit, and remembers
+ * which file it runs. Start-up acquires resources in named steps, each pushing its cleanup on one
+ * list that every way out (shutdown, a failed start, a second Ctrl-C, an internal error) unwinds.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { displayPath, loadConfig } from '../config/load.js';
+import type { ConsolaInstance } from 'consola';
+import { displayPath, loadConfig, type OrchConfig } from '../config/load.js';
 import { errorMessage, fsReason, OrchError } from '../errors.js';
 import { ensureHome, resolveHome } from '../home.js';
 import { createApp } from '../http/app.js';
 import { Sessions } from '../http/auth.js';
-import type { Supervision } from '../http/deps.js';
-import { logTransition } from '../cli/transition-line.js';
+import type { ReloadResult, Supervision } from '../http/deps.js';
 import { createOrchLogger } from '../logger.js';
 import { formatDuration } from '../machines/describe.js';
 import { ownerForHome } from '../os/marked.js';
 import { StorageProblems } from '../storage/problems.js';
-import { createOrchestrator } from '../system.js';
+import { createOrchestrator, type ActionResult, type ReloadChange } from '../system.js';
+import type { Transition } from '../transitions.js';
 import { VERSION } from '../version.js';
-import { removeDaemonInfo, createToken, writeDaemonInfo } from './daemon-file.js';
+import { rememberConfig } from './config-memory.js';
+import { watchConfig } from './config-watch.js';
+import { removeDaemonInfo, createToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
 import { GroupRegistry, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
 import { createSelfHealth } from './self-health.js';
@@ -35,21 +41,42 @@ export interface DaemonOptions {
   initial: 'saved' | 'none';
   /** Development mode (also NODE_ENV=development): the dashboard's statechart page. */
   dev?: boolean;
+  /** How a transition is written to the log (and the terminal, in the foreground); the CLI owns the format. */
+  printTransition(logger: ConsolaInstance, transition: Transition, nameWidth: number): void;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
-  const config = await loadConfig(options.configPath);
+  let config = await loadConfig(options.configPath);
   const home = ensureHome(resolveHome());
   const port = options.port ?? config.port;
+  /** Every acquired resource's cleanup, undone last-in first-out by `teardown`. */
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.warn(`could not clean up: ${error instanceof Error && 'code' in error ? fsReason(error) : errorMessage(error)}`);
+      }
+    }
+  };
+
+  // Step: the lock, so that nothing below runs twice for one ORCH_HOME.
   const lock = mustWrite(home.lockFile, () =>
     acquireLock(
       home.lockFile,
       (pid) => `an orch daemon is already running for ${home.root} (pid ${pid}); see \`orch status\`, or stop it with \`orch shutdown\``,
     ),
   );
-  // Files orch cannot write are one warning line each and a line in /api/health; supervision goes on.
+  // daemon.json goes with the lock: both say a daemon runs here.
+  cleanups.push(() => {
+    removeDaemonInfo(home.daemonFile);
+    lock.release();
+  });
+
+  // Step: the log. Files orch cannot write are one warning line each and a line in /api/health.
   const problems = new StorageProblems({
     failed: (path, error) => logger.warn(`cannot write ${path}: ${error}; supervision goes on, and orch retries`),
     recovered: (path, afterMs) => logger.info(`${path} is written again (after ${formatDuration(afterMs)})`),
@@ -59,9 +86,11 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     terminal: options.foreground,
     problems,
   });
+  cleanups.push(closeLogger, () => logger.info('every server is stopped; the daemon exits'));
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
 
+  // Step: end what a dead predecessor left running, before anything starts.
   const owner = ownerForHome(home.root);
   const orphans = await reapOrphans(home.groupsFile, owner);
   for (const orphan of orphans.groups) {
@@ -70,14 +99,19 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   if (orphans.escaped.length > 0) {
     logger.warn(`ended ${orphans.escaped.length} processes that had left their servers' groups, left running by a daemon that died: ${orphans.escaped.join(', ')}`);
   }
+  const describeConfig = (current: OrchConfig) => {
+    logger.info(`${current.servers.length} servers from ${displayPath(current.path)}, logs in ${home.logsDir}`);
+    for (const server of current.remote) logger.info(`${server.name}: remote (${server.transport} ${server.url}), not run by orch`);
+  };
+  logger.info(`orch ${VERSION} (pid ${process.pid})`);
+  describeConfig(config);
 
-  const nameWidth = Math.max(0, ...config.servers.map((server) => server.name.length));
-  logger.info(`orch ${VERSION} (pid ${process.pid}): ${config.servers.length} servers from ${displayPath(config.path)}, logs in ${home.logsDir}`);
-  for (const server of config.remote) logger.info(`${server.name}: remote (${server.transport} ${server.url}), not supervised yet`);
-
+  // Step: the supervisor.
   const token = mustWrite(home.tokenFile, () => createToken(home.tokenFile));
   const wanted = new WantedState(home.wantedFile, problems);
+  cleanups.push(() => wanted.close());
   const groups = new GroupRegistry(home.groupsFile, problems);
+  cleanups.push(() => groups.close());
   const orch = createOrchestrator({
     config,
     home,
@@ -85,63 +119,88 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     groups,
     problems,
     owner,
-    onTransition: (transition) => logTransition(logger, transition, nameWidth),
+    onTransition: (transition) =>
+      options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length))),
     // A supervisor that failed supervises nothing: exit, so that `orch start` can bring a new daemon.
     onFailure: () => abandon(1),
   });
+  cleanups.push(() => orch.shutdown());
   /** Stopping the actor system kills every process group at once; no server is left without a supervisor. */
   const abandon = (exitCode: number): never => {
     orch.supervisor.stop();
-    release();
-    process.exit(exitCode);
-  };
-  /** The files that say a daemon runs here; a read-only disk must not keep the process from ending. */
-  const release = () => {
-    for (const step of [() => removeDaemonInfo(home.daemonFile), () => lock.release()]) {
+    for (const release of [() => removeDaemonInfo(home.daemonFile), () => lock.release()]) {
       try {
-        step();
-      } catch (error) {
-        logger.warn(`could not remove a state file: ${fsReason(error)}`);
+        release();
+      } catch {
+        // A read-only disk must not keep a failed daemon from ending.
       }
     }
+    process.exit(exitCode);
   };
   process.on('uncaughtException', (error) => {
     logger.error('orch hit an internal error and is stopping every server', error);
     abandon(1);
   });
 
-  const enabled = config.servers.filter((s) => !s.disabled).map((s) => s.name);
+  const remember = (result: ActionResult, wish: 'started' | 'stopped') => {
+    wanted.record(result.acted, wish);
+    return result;
+  };
+  let stopWatching: (() => void) | undefined;
+  const watch = () => {
+    stopWatching?.();
+    stopWatching = config.watch ? watchConfig(config.path, () => void reload(undefined, 'the config file changed')) : undefined;
+  };
+  cleanups.push(() => stopWatching?.());
+  let daemonInfo: DaemonInfo | undefined;
+  /** Re-reads the config (or another file): an invalid one changes nothing and is the caller's error. */
+  const reload = async (path: string | undefined, why: string): Promise<ReloadResult> => {
+    let next: OrchConfig;
+    try {
+      next = await loadConfig(path ?? config.path);
+    } catch (error) {
+      logger.error(`${why}: not reloaded, the daemon runs on with ${displayPath(config.path)}: ${errorMessage(error)}`);
+      throw error;
+    }
+    const started = performance.now();
+    const changes = orch.reload(next);
+    const switched = next.path !== config.path;
+    config = next;
+    logger.info(
+      `${why}: ${switched ? `switched to ${displayPath(next.path)}, ` : ''}${changes.length === 0 ? 'nothing changed' : `${changes.length} server${changes.length === 1 ? '' : 's'} changed`} (${(performance.now() - started).toFixed(1)} ms)`,
+    );
+    for (const change of changes) logger.info(`  ${describeChange(change)}`);
+    if (switched) describeConfig(next);
+    rememberConfig(home, next.path);
+    if (daemonInfo && switched) {
+      daemonInfo = { ...daemonInfo, config: next.path };
+      try {
+        writeDaemonInfo(home.daemonFile, daemonInfo);
+      } catch (error) {
+        logger.warn(`cannot write ${home.daemonFile}: ${fsReason(error)}`);
+      }
+    }
+    watch();
+    return { config: next.path, changes };
+  };
   const supervision: Supervision = {
     ...orch,
-    start: (names) => {
-      orch.start(names);
-      wanted.record(names?.length ? names : enabled, 'started');
-    },
-    stop: (names) => {
-      orch.stop(names);
-      wanted.record(names?.length ? names : orch.names(), 'stopped');
-    },
-    restart: (names) => {
-      orch.restart(names);
-      wanted.record(names?.length ? names : orch.names(), 'started');
-    },
+    start: (names) => remember(orch.start(names), 'started'),
+    stop: (names) => remember(orch.stop(names), 'stopped'),
+    restart: (names) => remember(orch.restart(names), 'started'),
+    reload: (path) => reload(path, path ? 'switch requested' : 'reload requested'),
   };
 
+  // Step: the HTTP server.
   const health = createSelfHealth();
+  cleanups.push(() => health.stop());
   const sessions = new Sessions();
   let listening = 0;
   let stopping: Promise<void> | undefined;
   const shutdown = (why: string) => {
     stopping ??= (async () => {
       logger.info(`${why}: stopping every server`);
-      server.close();
-      await orch.shutdown();
-      health.stop();
-      groups.close();
-      wanted.close();
-      release();
-      logger.info('every server is stopped; the daemon exits');
-      await closeLogger();
+      await teardown();
       process.exit(0);
     })();
     return stopping;
@@ -152,7 +211,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       token,
       port: () => listening,
       host: LOOPBACK.has(options.host) ? undefined : options.host,
-      health: () => ({ ...health.read(), storage: problems.list() }),
+      health: () => ({ ...health.read(), config: config.path, storage: problems.list() }),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),
@@ -170,45 +229,37 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       server.once('error', reject);
     });
   } catch (error) {
-    orch.supervisor.stop();
-    lock.release();
-    await closeLogger();
+    await teardown();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       throw new OrchError('PORT_IN_USE', `port ${port} is in use; choose another with --port or ORCH_PORT (0 picks a free one)`);
     }
     throw new OrchError('DAEMON_FAILED', `could not listen on ${options.host}:${port}: ${errorMessage(error)}`);
   }
+  cleanups.push(() => void server.close());
   listening = (server.address() as AddressInfo).port;
+
+  // Step: tell clients where the daemon is. Without daemon.json nobody finds it: better no daemon.
+  daemonInfo = { pid: process.pid, host: options.host, port: listening, startedAt: new Date().toISOString(), version: VERSION, config: config.path };
   try {
-    mustWrite(home.daemonFile, () =>
-      writeDaemonInfo(home.daemonFile, {
-        pid: process.pid,
-        host: options.host,
-        port: listening,
-        startedAt: new Date().toISOString(),
-        version: VERSION,
-        config: config.path,
-      }),
-    );
+    mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!));
   } catch (error) {
-    // Without daemon.json no client can find this daemon: better none than one nobody reaches.
-    server.close();
-    orch.supervisor.stop();
-    lock.release();
-    await closeLogger();
+    await teardown();
     throw error;
   }
+  rememberConfig(home, config.path);
+  watch();
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`API on http://${urlHost}:${listening}`);
   if (options.foreground) {
     logger.info(`dashboard: http://${urlHost}:${listening}/login?token=${sessions.issueLoginCode().code} (one-time link)`);
   }
 
+  // Step: the servers the user wanted running last time.
   if (options.initial === 'saved') {
     const names = wanted.toStart(config.servers);
-    for (const server of config.servers.filter((s) => !names.includes(s.name))) {
-      logger.info(`${server.name}: ${server.disabled ? 'disabled in the config' : 'stopped by you earlier'}, not started (\`orch start ${server.name}\` runs it)`);
+    for (const server of config.servers.filter((s) => !names.includes(s.name) && !s.disabled)) {
+      orch.explain(server.name, 'stopped by you before the last shutdown');
     }
     orch.start(names);
   }
@@ -222,7 +273,21 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', () => void reload(undefined, 'SIGHUP').catch(() => {}));
   await new Promise(() => {});
+}
+
+const CHANGE_MARK: Record<ReloadChange['change'], string> = {
+  added: '+',
+  removed: '-',
+  restarted: '~',
+  updated: '~',
+  started: '+',
+  stopped: '-',
+};
+
+function describeChange({ server, change, detail }: ReloadChange): string {
+  return `${CHANGE_MARK[change]} ${server}: ${change}${detail ? ` (${detail})` : ''}`;
 }
 
 /** Files the daemon cannot run without (its lock, token, address): one clear line when they cannot be written. */

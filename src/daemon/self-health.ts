@@ -8,13 +8,16 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DaemonHealth } from '../http/deps.js';
+
+export type ProcessHealth = Omit<DaemonHealth, 'config' | 'storage'>;
 import { VERSION } from '../version.js';
 
 const WINDOW_MS = 10_000;
 const RESOLUTION_MS = 50;
 
 export interface SelfHealth {
-  read(): DaemonHealth;
+  /** The daemon adds what it knows beyond its own process: the config file, the storage problems. */
+  read(): ProcessHealth;
   stop(): void;
 }
 

@@ -11,34 +11,36 @@ import type { LogLine } from '../logs/server-logs.js';
 import type { Transition } from '../transitions.js';
 import type { Sessions } from './auth.js';
 import { readBody } from './body.js';
+import type { ActionResult } from '../system.js';
 import type { AppDeps } from './deps.js';
 import { sseFrom } from './sse.js';
 
-const ACTIONS = ['start', 'stop', 'restart'] as const;
-type Action = (typeof ACTIONS)[number];
 const MAX_TAIL = 1_000;
 
 const namesBody = z.object({ names: z.array(z.string().min(1), 'expected a list of server names').optional() }).strict();
+const reloadBody = z.object({ config: z.string().min(1, 'expected a config file path').optional() }).strict();
 
 export function createApi(deps: AppDeps, sessions: Sessions) {
   const { supervision } = deps;
   const api = new Hono();
 
   const lastLines = (name: string, limit: number) => (limit === 0 ? [] : supervision.logs.tail(name, limit));
-  const act = (action: Action, names?: string[]) => {
-    supervision[action](names);
-    return (names?.length ? names : supervision.names()).map((name) => supervision.status(name));
-  };
+  const one = (result: ActionResult) => ({ server: result.servers[0], acted: result.acted, notes: result.notes });
 
   api.get('/servers', (c) => c.json({ servers: supervision.statuses() }));
 
-  for (const action of ACTIONS) {
-    api.post(`/servers/${action}`, async (c) => {
-      const { names } = await readBody(c, namesBody);
-      return c.json({ servers: act(action, names) }, 202);
-    });
-    api.post(`/servers/:name/${action}`, (c) => c.json({ server: act(action, [nameFromSegment(c.req.param('name'))])[0] }, 202));
-  }
+  // Written out one by one, so that a search for '/restart' finds its routes.
+  api.post('/servers/start', async (c) => c.json(supervision.start((await readBody(c, namesBody)).names), 202));
+  api.post('/servers/stop', async (c) => c.json(supervision.stop((await readBody(c, namesBody)).names), 202));
+  api.post('/servers/restart', async (c) => c.json(supervision.restart((await readBody(c, namesBody)).names), 202));
+  api.post('/servers/:name/start', (c) => c.json(one(supervision.start([nameFromSegment(c.req.param('name'))])), 202));
+  api.post('/servers/:name/stop', (c) => c.json(one(supervision.stop([nameFromSegment(c.req.param('name'))])), 202));
+  api.post('/servers/:name/restart', (c) => c.json(one(supervision.restart([nameFromSegment(c.req.param('name'))])), 202));
+
+  api.post('/reload', async (c) => {
+    const { config } = await readBody(c, reloadBody);
+    return c.json(await supervision.reload(config));
+  });
 
   api.get('/servers/:name', (c) => c.json({ server: supervision.detail(nameFromSegment(c.req.param('name'))) }));
 

@@ -2,7 +2,9 @@
 import type { EventLog } from '../logs/event-log.js';
 import type { ServerLogs } from '../logs/server-logs.js';
 import type { StorageProblem } from '../storage/problems.js';
+import type { ServerGroup } from '../machines/membership.js';
 import type { ServerDetail, ServerStatus } from '../status.js';
+import type { ActionResult, ReloadChange } from '../system.js';
 import type { Transition } from '../transitions.js';
 
 export interface Supervision {
@@ -13,12 +15,24 @@ export interface Supervision {
   detail(name: string): ServerDetail;
   /** The machine's state value (e.g. `{ active: { running: 'waiting' } }`), for the statechart view. */
   stateValue(name: string): unknown;
-  start(names?: string[]): void;
-  stop(names?: string[]): void;
-  restart(names?: string[]): void;
+  /** Names and `@group`s, or every server; answers with the servers acted on. */
+  start(names?: string[]): ActionResult;
+  stop(names?: string[]): ActionResult;
+  restart(names?: string[]): ActionResult;
+  /** The `@group`s of the config, for the dashboard's filter. */
+  groups(): ServerGroup[];
+  /** The config file in use. */
+  configPath(): string;
+  /** Re-reads the config (or switches to `path`): throws OrchError CONFIG_* and changes nothing when it is invalid. */
+  reload(path?: string): Promise<ReloadResult>;
   logs: Pick<ServerLogs, 'tail' | 'subscribe' | 'filePath'>;
   events: Pick<EventLog, 'list'>;
   subscribe(listener: (transition: Transition) => void): () => void;
+}
+
+export interface ReloadResult {
+  config: string;
+  changes: ReloadChange[];
 }
 
 export interface DaemonHealth {
@@ -29,6 +43,8 @@ export interface DaemonHealth {
   rssBytes: number;
   cpuPercent: number;
   eventLoopDelay: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** The config file in use. */
+  config: string;
   /** orch's own files that cannot be written right now; empty when all is well. */
   storage?: StorageProblem[];
 }

@@ -7,6 +7,10 @@ import { isOrchError, type OrchErrorCode } from '../errors.js';
 const STATUS: Partial<Record<OrchErrorCode, ContentfulStatusCode>> = {
   UNKNOWN_SERVER: 404,
   BAD_REQUEST: 400,
+  CONFIG_NOT_FOUND: 400,
+  CONFIG_UNREADABLE: 400,
+  CONFIG_SYNTAX: 400,
+  CONFIG_INVALID: 400,
   USAGE: 400,
 };
 

@@ -48,9 +48,25 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
     await next();
   });
 
-  pages.get('/', (c) => c.html(<OverviewPage servers={supervision.statuses()} dev={dev} version={VERSION} />));
+  pages.get('/', (c) =>
+    c.html(
+      <OverviewPage
+        servers={supervision.statuses()}
+        groups={supervision.groups()}
+        config={supervision.configPath()}
+        dev={dev}
+        version={VERSION}
+      />,
+    ),
+  );
   pages.get('/ui/overview', (c) =>
-    c.html(<OverviewLive servers={supervision.statuses()} filter={{ name: c.req.query('name'), state: c.req.query('state') }} />),
+    c.html(
+      <OverviewLive
+        servers={supervision.statuses()}
+        groups={supervision.groups()}
+        filter={{ name: c.req.query('name'), state: c.req.query('state') }}
+      />,
+    ),
   );
 
   pages.get('/servers/:name', (c) => {

@@ -14,6 +14,7 @@ import type {
   ServerContext,
   ServerEvent,
   ServerInput,
+  ServerReadyEvent,
   ServerSettledEvent,
 } from './server.types.js';
 
@@ -164,6 +165,13 @@ export const serverMachine = setup({
       const settled: ServerSettledEvent = { type: 'server.settled', name: context.spec.name };
       if (supervisor) enqueue.sendTo(supervisor, settled);
     }),
+    reportReady: enqueueActions(({ context, system, enqueue }) => {
+      const supervisor = system.get('supervisor');
+      const ready: ServerReadyEvent = { type: 'server.ready', name: context.spec.name };
+      if (supervisor) enqueue.sendTo(supervisor, ready);
+    }),
+    configure: assign(({ event }) => (event.type === 'server.configure' ? { policy: event.policy } : {})),
+    note: assign(({ event }) => (event.type === 'server.note' ? { reason: event.reason } : {})),
   },
 }).createMachine({
   id: 'server',
@@ -194,6 +202,8 @@ export const serverMachine = setup({
   initial: 'stopped',
   on: {
     'restart.expired': { guard: 'currentWindow', actions: 'expireRestart' },
+    // Takes effect from the next timer on: a running process keeps running.
+    'server.configure': { actions: 'configure' },
   },
   states: {
     stopped: {
@@ -202,6 +212,7 @@ export const serverMachine = setup({
         'server.start': { target: 'active', actions: ['resetWindow', reason('start requested')] },
         'server.restart': { target: 'active', actions: ['resetWindow', reason('restart requested')] },
         'server.stop': { actions: 'reportSettled' },
+        'server.note': { actions: 'note' },
       },
     },
     active: {
@@ -242,7 +253,7 @@ export const serverMachine = setup({
       states: {
         starting: {
           on: {
-            'mcp.ready': { target: 'running', actions: ['recordReady', 'startUptimeClock'] },
+            'mcp.ready': { target: 'running', actions: ['recordReady', 'startUptimeClock', 'reportReady'] },
             'mcp.failed': {
               target: '#server.failing',
               actions: { type: 'fail', params: ({ event }) => ({ reason: `MCP handshake failed: ${event.error}` }) },
@@ -353,6 +364,7 @@ export const serverMachine = setup({
         'server.start': { target: 'active', actions: ['resetWindow', reason('start requested')] },
         'server.restart': { target: 'active', actions: ['resetWindow', reason('restart requested')] },
         'server.stop': { target: 'stopped', actions: reason('stop requested') },
+        'server.note': { actions: 'note' },
       },
     },
   },

@@ -95,8 +95,12 @@ export interface ResourceSample {
 /** Sent by the sampler after each tick to every server it measured. */
 export type ResourceSampleEvent = { type: 'resources.sample' } & ResourceSample;
 
+/** From the supervisor or the daemon: a new policy from a reloaded config; why a server at rest is not started. */
+export type ServerControlEvent = { type: 'server.configure'; policy: Policy } | { type: 'server.note'; reason: string };
+
 export type ServerEvent =
   | ServerCommandEvent
+  | ServerControlEvent
   | ProcessReportEvent
   | ResourceSampleEvent
   | { type: 'restart.expired'; generation: number }
@@ -111,5 +115,11 @@ export type ProcessCommand =
 /** Sent to the supervisor whenever a server comes to rest in `stopped` or `crashed`. */
 export interface ServerSettledEvent {
   type: 'server.settled';
+  name: string;
+}
+
+/** Sent to the supervisor when a server answers its handshake: what its dependents wait for. */
+export interface ServerReadyEvent {
+  type: 'server.ready';
   name: string;
 }

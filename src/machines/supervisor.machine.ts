@@ -1,41 +1,52 @@
 /**
- * The root of the actor system: one server actor per configured server, one_for_one (a server's
- * failure touches no other), and a shutdown that stops every server in parallel within a deadline.
+ * The root of the actor system, and the owner of membership (OTP's supervisor: `start_child`,
+ * `terminate_child`, `delete_child`). It adds, replaces and removes server actors at run time, resolves
+ * what a command means (`resolveTargets`), starts a server only once what it depends on is running and
+ * stops dependents first, one_for_one (a server's failure touches no other), and shuts everything down
+ * within a deadline. Nobody else keeps a list of servers: readers ask this machine's context.
  */
-import { assign, enqueueActions, fromCallback, setup } from 'xstate';
+import { enqueueActions, fromCallback, setup, type AnyActorRef } from 'xstate';
 import type { Policy } from '../config/policy.js';
+import type { ServerAction } from './actions.js';
+import { dependencyDepth, planReconfigure, resolveTargets, type ServerGroup, type SupervisedServer } from './membership.js';
 import { serverMachine } from './server.machine.js';
-import type { ServerCommandEvent, ServerSettledEvent, ServerSpec } from './server.types.js';
+import { serverStateName, type ServerSnapshot } from './server.state.js';
+import type { ServerEvent, ServerInput, ServerReadyEvent, ServerSettledEvent, ServerStateName } from './server.types.js';
 
-export interface SupervisedServer {
-  spec: ServerSpec;
-  policy: Policy;
-  disabled: boolean;
-}
+export type { ServerGroup, SupervisedServer } from './membership.js';
 
 export interface SupervisorInput {
   servers: SupervisedServer[];
+  groups?: ServerGroup[];
 }
 
 export interface SupervisorContext {
+  /** The members, in config order. */
   servers: SupervisedServer[];
+  groups: ServerGroup[];
+  /** Servers asked to start, held until everything they depend on is running. */
+  waiting: { name: string; for: string[] }[];
+  /** Servers asked to stop, held until the servers that depend on them have stopped. */
+  stopAfter: { name: string; for: string[] }[];
+  /** Members on their way out: dropped once stopped. */
+  removing: string[];
+  /** New definitions of members with a changed command: swapped in once the old one stopped. */
+  replacing: { server: SupervisedServer; start: boolean }[];
   /** Servers still stopping during a shutdown. */
   pending: string[];
 }
 
-/** `names` absent means every server; for `servers.start`, every enabled one. */
+/** `names` absent means every server (for a start, every enabled one); `@group` names a group. */
 export type SupervisorEvent =
   | { type: 'servers.start'; names?: string[] }
   | { type: 'servers.stop'; names?: string[] }
   | { type: 'servers.restart'; names?: string[] }
+  | { type: 'supervisor.reconfigure'; servers: SupervisedServer[]; groups: ServerGroup[] }
   | { type: 'supervisor.shutdown' }
-  | ServerSettledEvent;
+  | ServerSettledEvent
+  | ServerReadyEvent;
 
-const FORWARDED = {
-  'servers.start': 'server.start',
-  'servers.stop': 'server.stop',
-  'servers.restart': 'server.restart',
-} as const satisfies Record<string, ServerCommandEvent['type']>;
+const ACTION_OF = { 'servers.start': 'start', 'servers.stop': 'stop', 'servers.restart': 'restart' } as const;
 
 /**
  * A server actor's id among the supervisor's children, and its systemId. Prefixed, because a
@@ -49,9 +60,25 @@ export function serverActorId(name: string): string {
 const SHUTDOWN_SLACK_MS = 1_000;
 
 /** The longest any server may take to stop (grace, SIGTERM wait, SIGKILL wait), plus slack. */
-export function shutdownDeadlineMs(policies: Pick<Policy, 'stop'>[]): number {
-  return Math.max(0, ...policies.map(({ stop }) => stop.graceMs + 2 * stop.killTimeoutMs)) + SHUTDOWN_SLACK_MS;
+export function shutdownDeadlineMs(policies: Pick<Policy, 'stop'>[], depth = 1): number {
+  const slowest = Math.max(0, ...policies.map(({ stop }) => stop.graceMs + 2 * stop.killTimeoutMs));
+  // Dependents stop before what they depend on: one stop per link of the longest chain.
+  return slowest * Math.max(1, depth) + SHUTDOWN_SLACK_MS;
 }
+
+/** The part of `enqueueActions`' enqueuer the helpers below use. */
+interface Enqueue {
+  sendTo(to: string, event: ServerEvent): void;
+  spawnChild(src: 'server', options: { id: string; systemId: string; input: ServerInput }): void;
+}
+
+/** The state of a member's actor, read from the system (no I/O: the actors are this system's own). */
+function stateOf(system: { get(id: string): AnyActorRef | undefined }, name: string): ServerStateName | undefined {
+  const snapshot = system.get(serverActorId(name))?.getSnapshot() as ServerSnapshot | undefined;
+  return snapshot ? serverStateName(snapshot) : undefined;
+}
+
+const isDown = (state: ServerStateName | undefined) => state === undefined || state === 'stopped' || state === 'crashed';
 
 export const supervisorMachine = setup({
   types: {
@@ -62,41 +89,136 @@ export const supervisorMachine = setup({
   actors: {
     server: serverMachine,
     // Provided by the composition root; without one, nothing is sampled.
-    sampler: fromCallback<{ type: string }, { servers: string[] }>(() => {}),
+    sampler: fromCallback<{ type: string }>(() => {}),
   },
   delays: {
-    shutdownDeadline: ({ context }) => shutdownDeadlineMs(context.servers.map((server) => server.policy)),
+    shutdownDeadline: ({ context }) =>
+      shutdownDeadlineMs(
+        context.servers.map((server) => server.policy),
+        dependencyDepth(context.servers),
+      ),
   },
   guards: {
     nothingPending: ({ context }) => context.pending.length === 0,
   },
   actions: {
     spawnServers: enqueueActions(({ context, enqueue }) => {
-      for (const { spec, policy } of context.servers) {
-        const id = serverActorId(spec.name);
-        enqueue.spawnChild('server', { id, systemId: id, input: { spec, policy } });
+      for (const server of context.servers) spawn(enqueue, server);
+    }),
+    command: enqueueActions(({ context, event, enqueue, system }) => {
+      if (!(event.type in ACTION_OF)) return;
+      const action: ServerAction = ACTION_OF[event.type as keyof typeof ACTION_OF];
+      const targets = resolveTargets(commandable(context), context.groups, action, 'names' in event ? event.names : undefined);
+      let waiting = context.waiting;
+      let stopAfter = context.stopAfter;
+      if (action === 'stop') {
+        const stopping = new Set(targets.names);
+        waiting = waiting.filter((w) => !stopping.has(w.name));
+        stopAfter = [...stopAfter.filter((s) => !stopping.has(s.name)), ...orderStops(context, targets.names, enqueue, system)];
+      } else {
+        const starting = [...targets.alsoStart, ...targets.names];
+        stopAfter = stopAfter.filter((s) => !starting.includes(s.name));
+        waiting = [
+          ...waiting.filter((w) => !starting.includes(w.name)),
+          ...orderStarts(context, targets.alsoStart, 'start', enqueue, system),
+          ...orderStarts(context, targets.names, action, enqueue, system),
+        ];
       }
+      enqueue.assign({ waiting, stopAfter });
     }),
-    forward: enqueueActions(({ context, event, enqueue }) => {
-      if (!(event.type in FORWARDED)) return;
-      const { type, names } = event as { type: keyof typeof FORWARDED; names?: string[] };
-      const known = new Set(context.servers.map((server) => server.spec.name));
-      const targets =
-        names?.filter((name) => known.has(name)) ??
-        context.servers.filter((server) => type !== 'servers.start' || !server.disabled).map((s) => s.spec.name);
-      for (const name of targets) enqueue.sendTo(serverActorId(name), { type: FORWARDED[type] });
+    serverReady: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'server.ready') return;
+      const waiting = context.waiting.map((w) => ({ ...w, for: w.for.filter((name) => name !== event.name) }));
+      for (const w of waiting) if (w.for.length === 0) enqueue.sendTo(serverActorId(w.name), { type: 'server.start' });
+      enqueue.assign({ waiting: waiting.filter((w) => w.for.length > 0) });
     }),
-    stopAll: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ pending: context.servers.map((server) => server.spec.name) });
-      for (const { spec } of context.servers) enqueue.sendTo(serverActorId(spec.name), { type: 'server.stop' });
+    serverSettled: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'server.settled') return;
+      const { name } = event;
+      const stopAfter = context.stopAfter.map((s) => ({ ...s, for: s.for.filter((other) => other !== name) }));
+      for (const s of stopAfter) if (s.for.length === 0) enqueue.sendTo(serverActorId(s.name), { type: 'server.stop' });
+      let { servers, removing, replacing } = context;
+      if (removing.includes(name)) {
+        enqueue.stopChild(serverActorId(name));
+        servers = servers.filter((server) => server.spec.name !== name);
+        removing = removing.filter((other) => other !== name);
+      }
+      const replacement = replacing.find((r) => r.server.spec.name === name);
+      if (replacement) {
+        enqueue.stopChild(serverActorId(name));
+        spawn(enqueue, replacement.server);
+        if (replacement.start) enqueue.sendTo(serverActorId(name), { type: 'server.start' });
+        servers = servers.map((server) => (server.spec.name === name ? replacement.server : server));
+        replacing = replacing.filter((r) => r !== replacement);
+      }
+      enqueue.assign({
+        servers,
+        removing,
+        replacing,
+        stopAfter: stopAfter.filter((s) => s.for.length > 0),
+        pending: context.pending.filter((other) => other !== name),
+      });
     }),
-    markSettled: assign(({ context, event }) =>
-      event.type === 'server.settled' ? { pending: context.pending.filter((name) => name !== event.name) } : {},
-    ),
+    reconfigure: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'supervisor.reconfigure') return;
+      let { servers, removing, replacing, waiting } = context;
+      const toStart: string[] = [];
+      // A member still on its way out that the new config has again comes back as its new definition.
+      for (const server of event.servers) {
+        if (!removing.includes(server.spec.name)) continue;
+        removing = removing.filter((name) => name !== server.spec.name);
+        replacing = [...replacing, { server, start: !server.disabled }];
+      }
+      for (const change of planReconfigure(
+        servers.filter((server) => !replacing.some((r) => r.server.spec.name === server.spec.name)),
+        event.servers.filter((server) => !replacing.some((r) => r.server.spec.name === server.spec.name)),
+      )) {
+        const name = change.kind === 'removed' ? change.name : change.server.spec.name;
+        const state = stateOf(system, name);
+        waiting = waiting.filter((w) => w.name !== name);
+        if (change.kind === 'added') {
+          spawn(enqueue, change.server);
+          servers = [...servers, change.server];
+          if (!change.server.disabled) toStart.push(name);
+        } else if (change.kind === 'removed') {
+          replacing = replacing.filter((r) => r.server.spec.name !== name);
+          if (!removing.includes(name)) removing = [...removing, name];
+          enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+        } else if (change.kind === 'replaced') {
+          // The old process stops the usual way; the new definition starts once it has.
+          const start = !change.server.disabled && (replacing.find((r) => r.server.spec.name === name)?.start ?? wantsToRun(system, name));
+          replacing = [...replacing.filter((r) => r.server.spec.name !== name), { server: change.server, start }];
+          removing = removing.filter((other) => other !== name);
+          enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+        } else {
+          enqueue.sendTo(serverActorId(name), { type: 'server.configure', policy: change.server.policy });
+          servers = servers.map((server) => (server.spec.name === name ? change.server : server));
+          if (change.server.disabled && !isDown(state)) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+          if (!change.server.disabled && isDown(state) && change.detail.includes('enabled')) toStart.push(name);
+        }
+      }
+      // In the new config's order; members on their way out last, until they are gone.
+      const order = new Map(event.servers.map((server, index) => [server.spec.name, index]));
+      servers = [...servers].sort((a, b) => (order.get(a.spec.name) ?? order.size) - (order.get(b.spec.name) ?? order.size));
+      const next = { ...context, servers, groups: event.groups, removing, replacing, waiting };
+      enqueue.assign({ servers, groups: event.groups, removing, replacing, waiting: [...waiting, ...orderStarts(next, toStart, 'start', enqueue, system)] });
+    }),
+    stopAll: enqueueActions(({ context, enqueue, system }) => {
+      const names = context.servers.map((server) => server.spec.name);
+      enqueue.assign({ pending: names, waiting: [], stopAfter: orderStops(context, names, enqueue, system) });
+    }),
   },
 }).createMachine({
   id: 'supervisor',
-  context: ({ input }) => ({ servers: input.servers, pending: [] }),
+  context: ({ input }) => ({
+    servers: input.servers,
+    groups: input.groups ?? [],
+    waiting: [],
+    stopAfter: [],
+    removing: [],
+    replacing: [],
+    pending: [],
+  }),
   entry: 'spawnServers',
   initial: 'supervising',
   states: {
@@ -104,21 +226,23 @@ export const supervisorMachine = setup({
       invoke: {
         id: '@orch/sampler',
         src: 'sampler',
-        input: ({ context }) => ({ servers: context.servers.map((server) => server.spec.name) }),
         // A failing sampler loses the figures, never the servers.
         onError: {},
       },
       on: {
-        'servers.start': { actions: 'forward' },
-        'servers.stop': { actions: 'forward' },
-        'servers.restart': { actions: 'forward' },
+        'servers.start': { actions: 'command' },
+        'servers.stop': { actions: 'command' },
+        'servers.restart': { actions: 'command' },
+        'supervisor.reconfigure': { actions: 'reconfigure' },
+        'server.ready': { actions: 'serverReady' },
+        'server.settled': { actions: 'serverSettled' },
         'supervisor.shutdown': 'shuttingDown',
       },
     },
     shuttingDown: {
       entry: 'stopAll',
       always: { guard: 'nothingPending', target: 'done' },
-      on: { 'server.settled': { actions: 'markSettled' } },
+      on: { 'server.settled': { actions: 'serverSettled' } },
       // Each server's stop has deadlines of its own; this one only guards against a bug there.
       after: { shutdownDeadline: 'done' },
     },
@@ -126,3 +250,70 @@ export const supervisorMachine = setup({
     done: { type: 'final' },
   },
 });
+
+/** The members a command can mean: not those on their way out after a reload removed them. */
+export function commandable(context: Pick<SupervisorContext, 'servers' | 'removing'>): SupervisedServer[] {
+  return context.servers.filter((server) => !context.removing.includes(server.spec.name));
+}
+
+function spawn(enqueue: Enqueue, server: SupervisedServer): void {
+  const id = serverActorId(server.spec.name);
+  enqueue.spawnChild('server', { id, systemId: id, input: { spec: server.spec, policy: server.policy } });
+}
+
+/** Whether a member is up, or on its way up: a replacement of it should start. */
+function wantsToRun(system: { get(id: string): AnyActorRef | undefined }, name: string): boolean {
+  const snapshot = system.get(serverActorId(name))?.getSnapshot() as ServerSnapshot | undefined;
+  if (!snapshot) return false;
+  const state = serverStateName(snapshot);
+  if (state === 'stopping') return snapshot.context.afterStop !== 'stay-stopped';
+  return !isDown(state);
+}
+
+/**
+ * Sends `action` to each server whose dependencies are running; the others are told what they wait
+ * for and returned, to be started by `server.ready`.
+ */
+function orderStarts(
+  context: Pick<SupervisorContext, 'servers'>,
+  names: string[],
+  action: 'start' | 'restart',
+  enqueue: Enqueue,
+  system: { get(id: string): AnyActorRef | undefined },
+): SupervisorContext['waiting'] {
+  const byName = new Map(context.servers.map((server) => [server.spec.name, server]));
+  const held: SupervisorContext['waiting'] = [];
+  for (const name of names) {
+    const missing = (byName.get(name)?.dependsOn ?? []).filter((dep) => byName.has(dep) && stateOf(system, dep) !== 'running');
+    // A running server restarts at once: what it depends on was running when it started.
+    if (missing.length === 0 || (action === 'restart' && !isDown(stateOf(system, name)))) {
+      enqueue.sendTo(serverActorId(name), { type: action === 'start' ? 'server.start' : 'server.restart' });
+    } else {
+      enqueue.sendTo(serverActorId(name), { type: 'server.note', reason: `waiting for ${missing.join(', ')} to be running` });
+      held.push({ name, for: missing });
+    }
+  }
+  return held;
+}
+
+/**
+ * Stops each server no running server of the set depends on; the others wait for their dependents
+ * and are returned, to be stopped by `server.settled`.
+ */
+function orderStops(
+  context: Pick<SupervisorContext, 'servers'>,
+  names: string[],
+  enqueue: Enqueue,
+  system: { get(id: string): AnyActorRef | undefined },
+): SupervisorContext['stopAfter'] {
+  const set = new Set(names);
+  const held: SupervisorContext['stopAfter'] = [];
+  for (const name of names) {
+    const dependents = context.servers
+      .filter((s) => set.has(s.spec.name) && s.dependsOn.includes(name) && !isDown(stateOf(system, s.spec.name)))
+      .map((s) => s.spec.name);
+    if (dependents.length === 0) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+    else held.push({ name, for: dependents });
+  }
+  return held;
+}

@@ -72,6 +72,11 @@ export class ResourceHistory {
     ring.push(at, sample.cpuPercent, sample.memoryBytes, pingMs);
   }
 
+  /** A server that is no longer a member takes its history with it. */
+  forget(server: string): void {
+    this.rings.delete(server);
+  }
+
   series(server: string, limit = this.capacity): HistorySeries {
     return this.rings.get(server)?.series(limit) ?? { at: [], cpuPercent: [], memoryBytes: [], pingMs: [] };
   }

@@ -51,7 +51,7 @@ describe('the config a running daemon uses', () => {
     expect(changes).toHaveLength(2);
     expect(changes).toEqual(expect.arrayContaining([expect.stringMatching(/^- one\s+removed$/), expect.stringMatching(/^\+ two\s+added\b/)]));
     // Then started as usual: the servers of the new file, not the one being removed.
-    expect(switched.stdout).toMatch(/^starting both, two$/m);
+    expect(switched.stdout).toMatch(/^starting two, both$/m);
     expect((await status()).config).toBe(other);
     expect(await states()).toEqual([['two', 'running'], ['both', 'running']]);
     expect((await orch('status')).stdout.split('\n')[0]).toBe(`config: ${other}`);

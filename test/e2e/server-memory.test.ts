@@ -29,6 +29,7 @@ describe('@modelcontextprotocol/server-memory', () => {
         env: { MEMORY_FILE_PATH: join(dir, 'memory.jsonl') },
         cwd: undefined,
         disabled: false,
+        dependsOn: [],
         policy: resolvePolicy(FAST_POLICY, { start: { timeoutMs: 15_000 } }),
       },
     ]);

@@ -46,7 +46,10 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
   const action = (action: string) => (names?: string[]) => {
     for (const name of names ?? []) status(name);
     calls.push({ action, names });
+    const acted = names ?? [...statuses.keys()];
+    return { acted, notes: [], servers: acted.map(status) };
   };
+  const reloads: (string | undefined)[] = [];
   const supervision: Supervision = {
     names: () => [...statuses.keys()],
     statuses: () => [...statuses.values()],
@@ -73,6 +76,13 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
     start: action('start'),
     stop: action('stop'),
     restart: action('restart'),
+    groups: () => [{ name: 'dev', members: ['memory'] }],
+    configPath: () => '/test/mcp.json',
+    reload: async (path) => {
+      reloads.push(path);
+      if (path === '/bad.json') throw new OrchError('CONFIG_INVALID', '/bad.json: mcpServers.a.command: expected string');
+      return { config: path ?? '/test/mcp.json', changes: [{ server: 'fs', change: 'added' as const }] };
+    },
     logs,
     events,
     subscribe: (listener) => {
@@ -92,6 +102,7 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
     rssBytes: 40_000_000,
     cpuPercent: 0.3,
     eventLoopDelay: { p50Ms: 10, p99Ms: 12, maxMs: 20 },
+    config: '/test/mcp.json',
   };
   let shutdowns = 0;
   const deps: AppDeps = {
@@ -103,5 +114,5 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
       shutdowns += 1;
     },
   };
-  return { deps, calls, logs, emit, statuses, shutdowns: () => shutdowns };
+  return { deps, calls, logs, emit, statuses, reloads, shutdowns: () => shutdowns };
 }

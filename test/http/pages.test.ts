@@ -54,6 +54,26 @@ describe('dashboard pages', () => {
     expect(byState.html).toContain('data-server="memory-2"');
   });
 
+  it('enables exactly the buttons the action table allows: Restart on a stopped server starts it, as the CLI does', async () => {
+    const { get } = setup({ idle: 'stopped', busy: 'stopping', up: 'running' });
+    const { html } = await get('/ui/overview');
+    const enabled = (name: string) =>
+      ['start', 'stop', 'restart'].filter((action) => !new RegExp(`${name}/${action}" hx-swap="none" disabled`).test(html));
+    expect(enabled('idle')).toEqual(['start', 'restart']);
+    expect(enabled('busy')).toEqual(['start', 'restart']);
+    expect(enabled('up')).toEqual(['stop', 'restart']);
+  });
+
+  it('the filter takes an @group, and the overview says which config is in use', async () => {
+    const { get } = setup({ memory: 'running', files: 'stopped' });
+    const byGroup = await get('/ui/overview?name=@dev&state=');
+    expect(byGroup.html).toContain('data-server="memory"');
+    expect(byGroup.html).not.toContain('data-server="files"');
+    const page = await get('/');
+    expect(page.html).toContain('<code data-config="true">/test/mcp.json</code>');
+    expect(page.html).toContain('placeholder="Filter by name or @group (@dev)"');
+  });
+
   it('escapes server names, reasons and log text', async () => {
     const { get, fake } = setup({ '<img src=x onerror=alert(1)>': 'running' });
     fake.statuses.get('<img src=x onerror=alert(1)>')!.reason = '<script>alert("reason")</script>';

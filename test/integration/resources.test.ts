@@ -52,6 +52,7 @@ describe('resource sampling', () => {
         env: {},
         cwd: undefined,
         disabled: false,
+        dependsOn: [],
         policy: resolvePolicy(FAST_POLICY),
       },
     ]);

@@ -5,52 +5,69 @@ import { resolvePolicy } from '../../src/config/policy.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
 import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
 import type { ProcessCommand, ProcessReportEvent, ServerInput } from '../../src/machines/server.types.js';
-import { serverActorId, shutdownDeadlineMs, supervisorMachine } from '../../src/machines/supervisor.machine.js';
+import {
+  serverActorId,
+  shutdownDeadlineMs,
+  supervisorMachine,
+  type ServerGroup,
+  type SupervisedServer,
+} from '../../src/machines/supervisor.machine.js';
 import { advanceClock } from './server.harness.js';
 
-type Behaviour = 'healthy' | 'throws' | 'never-exits';
+type Behaviour = 'healthy' | 'throws' | 'never-exits' | 'slow-ready';
 
 /**
  * Each server's fake process actor: ready at once, throws on spawn, or ignores every stop. Servers
  * come as a Map when a name such as `__proto__` cannot be an object literal's key.
  */
-function createSupervisor(serverList: Record<string, Behaviour> | Map<string, Behaviour>, disabled: string[] = []) {
+function createSupervisor(
+  serverList: Record<string, Behaviour> | Map<string, Behaviour>,
+  disabled: string[] = [],
+  dependsOn: Record<string, string[]> = {},
+  groups: ServerGroup[] = [],
+) {
   const servers = serverList instanceof Map ? serverList : new Map(Object.entries(serverList));
   const clock = new SimulatedClock();
   const spawnCounts = new Map<string, number>();
+  /** Every spawn in order, with the command it was given. */
+  const spawns: { name: string; command: string }[] = [];
   const processActor = fromCallback<ProcessCommand, ServerInput, ProcessReportEvent>(({ input, sendBack, receive }) => {
     const { name } = input.spec;
     spawnCounts.set(name, (spawnCounts.get(name) ?? 0) + 1);
+    spawns.push({ name, command: input.spec.command });
     const behaviour = servers.get(name);
     if (behaviour === 'throws') throw new Error(`fake spawn failure of ${name}`);
     const pid = 2000 + [...spawnCounts.values()].reduce((a, b) => a + b, 0);
     sendBack({ type: 'process.spawned', pid, pgid: pid, startedAt: clock.now() });
-    sendBack({
-      type: 'mcp.ready',
-      elapsedMs: 5,
-      protocol: { generation: 'legacy', protocolVersion: '2025-11-25', serverInfo: { name, version: '1' }, capabilities: {} },
-    });
+    const ready = () =>
+      sendBack({
+        type: 'mcp.ready',
+        elapsedMs: 5,
+        protocol: { generation: 'legacy', protocolVersion: '2025-11-25', serverInfo: { name, version: '1' }, capabilities: {} },
+      });
+    if (behaviour === 'slow-ready') clock.setTimeout(ready, 1_000);
+    else ready();
     receive((command) => {
       if (command.type === 'probe.check') sendBack({ type: 'probe.ok', seq: command.seq, latencyMs: 1 });
-      if (behaviour === 'healthy' && command.type === 'process.closeStdin') {
+      if ((behaviour === 'healthy' || behaviour === 'slow-ready') && command.type === 'process.closeStdin') {
         sendBack({ type: 'process.exited', code: 0, signal: null });
       }
     });
   });
   const policy = resolvePolicy({ restart: { jitter: 0 } }, {});
+  const member = (name: string, command = 'node'): SupervisedServer => ({
+    spec: { name, command, args: [], env: {}, cwd: undefined },
+    policy,
+    disabled: disabled.includes(name),
+    dependsOn: Object.hasOwn(dependsOn, name) ? dependsOn[name]! : [],
+  });
   const machine = supervisorMachine.provide({
     actors: { server: serverMachine.provide({ actors: { process: processActor } }) },
   });
   const supervisor = createActor(machine, {
     clock,
     systemId: 'supervisor',
-    input: {
-      servers: [...servers.keys()].map((name) => ({
-        spec: { name, command: 'node', args: [], env: {}, cwd: undefined },
-        policy,
-        disabled: disabled.includes(name),
-      })),
-    },
+    input: { servers: [...servers.keys()].map((name) => member(name)), groups },
   });
   const errors: unknown[] = [];
   supervisor.subscribe({ error: (error) => errors.push(error) });
@@ -60,7 +77,10 @@ function createSupervisor(serverList: Record<string, Behaviour> | Map<string, Be
     if (!child) throw new Error(`no child ${name}`);
     return serverStateName(child.getSnapshot() as ServerSnapshot);
   };
-  return { supervisor, clock, spawnCounts, errors, policy, state };
+  const members = () => supervisor.getSnapshot().context.servers.map((server) => server.spec.name);
+  const reason = (name: string) =>
+    (supervisor.getSnapshot().children[serverActorId(name)]!.getSnapshot() as ServerSnapshot).context.reason;
+  return { supervisor, clock, spawnCounts, spawns, errors, policy, state, member, members, servers, reason };
 }
 
 describe('supervisor machine', () => {
@@ -171,5 +191,126 @@ describe('supervisor machine', () => {
     const child = supervisor.getSnapshot().children['server:__proto__'];
     expect(child).toBeDefined();
     expect(supervisor.system.get(serverActorId('__proto__'))).toBe(child);
+  });
+});
+
+describe('supervisor machine: membership at run time', () => {
+  const reconfigure = (h: ReturnType<typeof createSupervisor>, servers: SupervisedServer[], groups: ServerGroup[] = []) =>
+    h.supervisor.send({ type: 'supervisor.reconfigure', servers, groups });
+
+  it('adds a server and starts it; an added disabled one waits to be asked', () => {
+    const h = createSupervisor({ a: 'healthy' });
+    h.supervisor.send({ type: 'servers.start' });
+    h.servers.set('b', 'healthy').set('off', 'healthy');
+    reconfigure(h, [h.member('a'), h.member('b'), { ...h.member('off'), disabled: true }]);
+    expect(h.members()).toEqual(['a', 'b', 'off']);
+    expect([h.state('a'), h.state('b'), h.state('off')]).toEqual(['running', 'running', 'stopped']);
+    expect(h.spawnCounts.get('a')).toBe(1);
+  });
+
+  it('removes a server in every state: the normal stop first, then the actor is gone', () => {
+    const h = createSupervisor({ run: 'healthy', rest: 'healthy', broken: 'throws', slow: 'never-exits', keep: 'healthy' });
+    h.supervisor.send({ type: 'servers.start', names: ['run', 'broken', 'slow', 'keep'] });
+    h.supervisor.send({ type: 'servers.stop', names: ['slow'] });
+    expect([h.state('run'), h.state('rest'), h.state('broken'), h.state('slow')]).toEqual(['running', 'stopped', 'backoff', 'stopping']);
+    reconfigure(h, [h.member('keep')]);
+    // backoff, stopped and a clean exit settle at once; the one that ignores stops runs out its ladder.
+    expect(h.members()).toEqual(['keep', 'slow']);
+    advanceClock(h.clock, h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs);
+    expect(h.members()).toEqual(['keep']);
+    expect(Object.keys(h.supervisor.getSnapshot().children).sort()).toEqual(['@orch/sampler', 'server:keep']);
+    expect(h.state('keep')).toBe('running');
+    expect(h.errors).toEqual([]);
+  });
+
+  it('replaces a running server whose command changed: stopped, then the new definition started; siblings untouched', () => {
+    const h = createSupervisor({ a: 'healthy', b: 'healthy' });
+    h.supervisor.send({ type: 'servers.start' });
+    reconfigure(h, [h.member('a', 'node2'), h.member('b')]);
+    expect(h.state('a')).toBe('running');
+    expect(h.spawns.map((s) => `${s.name}:${s.command}`)).toEqual(['a:node', 'b:node', 'a:node2']);
+    expect((h.supervisor.getSnapshot().children[serverActorId('a')]!.getSnapshot() as ServerSnapshot).context.spec.command).toBe('node2');
+  });
+
+  it('replaces a server in stopping once its stop ends, and leaves it stopped as asked', () => {
+    const h = createSupervisor({ slow: 'never-exits' });
+    h.supervisor.send({ type: 'servers.start' });
+    h.supervisor.send({ type: 'servers.stop' });
+    expect(h.state('slow')).toBe('stopping');
+    reconfigure(h, [h.member('slow', 'node2')]);
+    expect(h.members()).toEqual(['slow']);
+    advanceClock(h.clock, h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs);
+    expect(h.state('slow')).toBe('stopped');
+    expect(h.supervisor.getSnapshot().context.servers[0]!.spec.command).toBe('node2');
+    expect((h.supervisor.getSnapshot().children[serverActorId('slow')]!.getSnapshot() as ServerSnapshot).context.spec.command).toBe('node2');
+    expect(h.spawnCounts.get('slow')).toBe(1);
+  });
+
+  it('a policy change reaches the running actor without a restart', () => {
+    const h = createSupervisor({ a: 'healthy' });
+    h.supervisor.send({ type: 'servers.start' });
+    const policy = resolvePolicy({ restart: { jitter: 0 } }, { health: { intervalMs: 1_234 } });
+    reconfigure(h, [{ ...h.member('a'), policy }]);
+    expect(h.spawnCounts.get('a')).toBe(1);
+    expect((h.supervisor.getSnapshot().children[serverActorId('a')]!.getSnapshot() as ServerSnapshot).context.policy.health.intervalMs).toBe(1_234);
+  });
+
+  it('a server removed and added back in the next reload is replaced, not lost', () => {
+    const h = createSupervisor({ slow: 'never-exits', b: 'healthy' });
+    h.supervisor.send({ type: 'servers.start' });
+    reconfigure(h, [h.member('b')]);
+    reconfigure(h, [h.member('slow', 'node2'), h.member('b')]);
+    advanceClock(h.clock, h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs);
+    expect(h.members()).toEqual(['slow', 'b']);
+    expect(h.state('slow')).toBe('running');
+    expect(h.spawns.at(-1)).toEqual({ name: 'slow', command: 'node2' });
+  });
+});
+
+describe('supervisor machine: dependencies', () => {
+  it('starts a server only once what it depends on is running, and says what it waits for', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'slow-ready' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start' });
+    expect([h.state('app'), h.state('db')]).toEqual(['stopped', 'starting']);
+    expect(h.reason('app')).toBe('waiting for db to be running');
+    advanceClock(h.clock, 1_000);
+    expect([h.state('app'), h.state('db')]).toEqual(['running', 'running']);
+    expect(h.spawns.map((s) => s.name)).toEqual(['db', 'app']);
+  });
+
+  it('starting a server by name starts what it depends on first', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'healthy', other: 'healthy' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start', names: ['app'] });
+    expect([h.state('app'), h.state('db'), h.state('other')]).toEqual(['running', 'running', 'stopped']);
+  });
+
+  it('stops dependents first, then what they depend on; shutdown too', () => {
+    const h = createSupervisor({ app: 'never-exits', db: 'healthy' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start' });
+    h.supervisor.send({ type: 'supervisor.shutdown' });
+    expect([h.state('app'), h.state('db')]).toEqual(['stopping', 'running']);
+    advanceClock(h.clock, h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs);
+    expect([h.state('app'), h.state('db')]).toEqual(['stopped', 'stopped']);
+    expect(h.supervisor.getSnapshot().status).toBe('done');
+  });
+
+  it('independent servers still start together', () => {
+    const h = createSupervisor({ a: 'slow-ready', b: 'slow-ready' });
+    h.supervisor.send({ type: 'servers.start' });
+    expect([h.state('a'), h.state('b')]).toEqual(['starting', 'starting']);
+  });
+});
+
+describe('supervisor machine: what a command means', () => {
+  it('@group names its members; a bulk start never starts a disabled server, naming it does', () => {
+    const h = createSupervisor({ a: 'healthy', b: 'healthy', off: 'healthy', c: 'healthy' }, ['off'], {}, [
+      { name: 'dev', members: ['a', 'off'] },
+    ]);
+    h.supervisor.send({ type: 'servers.start', names: ['@dev'] });
+    expect([h.state('a'), h.state('b'), h.state('off')]).toEqual(['running', 'stopped', 'stopped']);
+    h.supervisor.send({ type: 'servers.restart' });
+    expect(h.state('off')).toBe('stopped');
+    h.supervisor.send({ type: 'servers.start', names: ['off'] });
+    expect(h.state('off')).toBe('running');
   });
 });

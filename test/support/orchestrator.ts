@@ -30,6 +30,7 @@ export function fixture(name: string, flags: string[] = [], policy: PolicyOverri
     env: {},
     cwd: undefined,
     disabled: false,
+    dependsOn: [],
     policy: resolvePolicy(FAST_POLICY, policy),
   };
 }
@@ -47,7 +48,7 @@ export function bootOrchestrator(
   const transitions: Transition[] = [];
   const waiters = new Set<() => void>();
   const orch = createOrchestrator({
-    config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [] },
+    config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [], groups: [], watch: false },
     logger: createConsola({ level: -999 }),
     ...options,
     onTransition: (transition) => {

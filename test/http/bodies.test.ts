@@ -1,4 +1,4 @@
-/** What a request can cost the daemon: bodies are bounded, and a blank body is not "every server". */
+/** Request bodies: bounded, a blank one is not "every server", and the reload route that takes a config path. */
 import { describe, expect, it } from 'vitest';
 import { createApp, MAX_BODY_BYTES } from '../../src/http/app.js';
 import { createFakeSupervision, PORT, TOKEN } from './fake-supervision.js';
@@ -60,5 +60,23 @@ describe('HTTP API: request bodies', () => {
     const { fake, post } = setup();
     expect((await post('/api/servers/stop', '')).status).toBe(202);
     expect(fake.calls).toEqual([{ action: 'stop', names: undefined }]);
+  });
+});
+
+describe('HTTP API: reload', () => {
+  it('re-reads the config, or switches to another, and lists the changes', async () => {
+    const { fake, post } = setup();
+    expect(await post('/api/reload', '')).toEqual({ status: 200, body: { config: '/test/mcp.json', changes: [{ server: 'fs', change: 'added' }] } });
+    expect((await post('/api/reload', JSON.stringify({ config: '/other.json' }))).body).toMatchObject({ config: '/other.json' });
+    expect(fake.reloads).toEqual([undefined, '/other.json']);
+  });
+
+  it('an invalid config is a 400 with the one-line reason, and nothing else', async () => {
+    const { post } = setup();
+    const answer = await post('/api/reload', JSON.stringify({ config: '/bad.json' }));
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: { code: 'CONFIG_INVALID', message: '/bad.json: mcpServers.a.command: expected string' } },
+    });
   });
 });
