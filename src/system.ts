@@ -15,8 +15,15 @@ import { EventLog } from './logs/event-log.js';
 import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
 import type { ServerSnapshot } from './machines/server.state.js';
-import type { ServerAction } from './machines/actions.js';
-import { dependencyDepth, planReconfigure, resolveTargets, type ServerGroup, type SupervisedServer } from './machines/membership.js';
+import { allowedActions, type ServerAction } from './machines/actions.js';
+import {
+  dependencyDepth,
+  planReconfigure,
+  resolveTargets,
+  type ReloadChange,
+  type ServerGroup,
+  type SupervisedServer,
+} from './machines/membership.js';
 import { commandable, serverActorId, shutdownDeadlineMs, supervisorMachine } from './machines/supervisor.machine.js';
 import { ResourceHistory } from './metrics/history.js';
 import { serverMark } from './os/marked.js';
@@ -78,17 +85,13 @@ export interface Orchestrator {
   shutdown(): Promise<void>;
 }
 
+export type { ReloadChange } from './machines/membership.js';
+
 export interface ActionResult {
   /** The servers the command was for, as the supervisor resolved it (`@group`, dependencies). */
   acted: string[];
   notes: string[];
   servers: ServerStatus[];
-}
-
-export interface ReloadChange {
-  server: string;
-  change: 'added' | 'removed' | 'restarted' | 'updated' | 'started' | 'stopped';
-  detail?: string;
 }
 
 /** A config's servers as the supervisor's members. */
@@ -199,6 +202,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       ...targets.notes,
       ...targets.unknown.map((name) => `${name} is a remote server: orch lists it, and does not run it`),
     ];
+    // A server named in a state where the action table says the action does nothing is told so.
+    for (const name of targets.names) {
+      const state = status(name).state;
+      if (names?.includes(name) && !allowedActions(state).includes(action)) notes.push(`${name} is ${state}: nothing to ${action}`);
+    }
     supervisor.send({ type: `servers.${action}`, names });
     const acted = [...targets.alsoStart, ...targets.names];
     return { acted, notes, servers: acted.map(status) };

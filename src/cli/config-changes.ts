@@ -1,15 +1,14 @@
 /** The lines `orch reload` and `orch start --config OTHER` print from what `POST /api/reload` answers. */
 import { colors } from 'consola/utils';
-import type { ReloadChange } from '../system.js';
+import { CHANGE_MARK, type ReloadChange } from '../machines/membership.js';
 
-/** The marks the daemon's log uses too: + now runs, - no longer runs, ~ changed in place. */
-const MARK: Record<ReloadChange['change'], [string, (text: string) => string]> = {
-  added: ['+', colors.green],
-  removed: ['-', colors.red],
-  restarted: ['~', colors.yellow],
-  updated: ['~', colors.cyan],
-  started: ['+', colors.green],
-  stopped: ['-', colors.gray],
+const PAINT: Record<ReloadChange['change'], (text: string) => string> = {
+  added: colors.green,
+  removed: colors.red,
+  restarted: colors.yellow,
+  updated: colors.cyan,
+  started: colors.green,
+  stopped: colors.gray,
 };
 
 /** `heading: nothing changed`, or the heading and one line a server: `+ fs  added (started)`. */
@@ -18,9 +17,8 @@ export function formatChanges(heading: string, changes: ReloadChange[], color = 
   const width = Math.max(...changes.map((c) => c.server.length));
   const lines = changes.map(({ server, change, detail }) => {
     // A kind of change this CLI does not know yet is still printed, plainly.
-    const [mark, paint] = MARK[change] ?? ['·', (text: string) => text];
-    const line = `${mark} ${server.padEnd(width)}  ${change}${detail ? ` (${detail})` : ''}`;
-    return color ? paint(line) : line;
+    const line = `${CHANGE_MARK[change] ?? '·'} ${server.padEnd(width)}  ${change}${detail ? ` (${detail})` : ''}`;
+    return color && PAINT[change] ? PAINT[change](line) : line;
   });
   return `${[`${heading}:`, ...lines].join('\n')}\n`;
 }

@@ -19,7 +19,8 @@ import { createOrchLogger } from '../logger.js';
 import { formatDuration } from '../machines/describe.js';
 import { ownerForHome } from '../os/marked.js';
 import { StorageProblems } from '../storage/problems.js';
-import { createOrchestrator, type ActionResult, type ReloadChange } from '../system.js';
+import { CHANGE_MARK, type ReloadChange } from '../machines/membership.js';
+import { createOrchestrator, type ActionResult } from '../system.js';
 import type { Transition } from '../transitions.js';
 import { VERSION } from '../version.js';
 import { rememberConfig } from './config-memory.js';
@@ -276,15 +277,6 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   process.on('SIGHUP', () => void reload(undefined, 'SIGHUP').catch(() => {}));
   await new Promise(() => {});
 }
-
-const CHANGE_MARK: Record<ReloadChange['change'], string> = {
-  added: '+',
-  removed: '-',
-  restarted: '~',
-  updated: '~',
-  started: '+',
-  stopped: '-',
-};
 
 function describeChange({ server, change, detail }: ReloadChange): string {
   return `${CHANGE_MARK[change]} ${server}: ${change}${detail ? ` (${detail})` : ''}`;

@@ -145,3 +145,20 @@ export function planReconfigure(current: readonly SupervisedServer[], next: read
   }
   return changes;
 }
+
+/** One server's line in what a reload did, as the daemon logs it and `orch reload` prints it. */
+export interface ReloadChange {
+  server: string;
+  change: 'added' | 'removed' | 'restarted' | 'updated' | 'started' | 'stopped';
+  detail?: string;
+}
+
+/** How a change is marked in the daemon's log and `orch reload`: + now runs, - no longer runs, ~ changed in place. */
+export const CHANGE_MARK: Readonly<Record<ReloadChange['change'], string>> = {
+  added: '+',
+  removed: '-',
+  restarted: '~',
+  updated: '~',
+  started: '+',
+  stopped: '-',
+};

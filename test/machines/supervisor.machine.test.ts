@@ -4,7 +4,7 @@ import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { resolvePolicy } from '../../src/config/policy.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
 import { serverStateName, type ServerSnapshot } from '../../src/machines/server.state.js';
-import type { ProcessCommand, ProcessReportEvent, ServerInput } from '../../src/machines/server.types.js';
+import type { ProcessCommand, ProcessReportEvent, ServerInput, ServerStateName } from '../../src/machines/server.types.js';
 import {
   serverActorId,
   shutdownDeadlineMs,
@@ -14,7 +14,7 @@ import {
 } from '../../src/machines/supervisor.machine.js';
 import { advanceClock } from './server.harness.js';
 
-type Behaviour = 'healthy' | 'throws' | 'never-exits' | 'slow-ready';
+type Behaviour = 'healthy' | 'throws' | 'never-exits' | 'slow-ready' | 'no-ping';
 
 /**
  * Each server's fake process actor: ready at once, throws on spawn, or ignores every stop. Servers
@@ -48,8 +48,8 @@ function createSupervisor(
     if (behaviour === 'slow-ready') clock.setTimeout(ready, 1_000);
     else ready();
     receive((command) => {
-      if (command.type === 'probe.check') sendBack({ type: 'probe.ok', seq: command.seq, latencyMs: 1 });
-      if ((behaviour === 'healthy' || behaviour === 'slow-ready') && command.type === 'process.closeStdin') {
+      if (command.type === 'probe.check' && behaviour !== 'no-ping') sendBack({ type: 'probe.ok', seq: command.seq, latencyMs: 1 });
+      if (behaviour !== 'never-exits' && command.type === 'process.closeStdin') {
         sendBack({ type: 'process.exited', code: 0, signal: null });
       }
     });
@@ -264,6 +264,61 @@ describe('supervisor machine: membership at run time', () => {
     expect(h.members()).toEqual(['slow', 'b']);
     expect(h.state('slow')).toBe('running');
     expect(h.spawns.at(-1)).toEqual({ name: 'slow', command: 'node2' });
+  });
+});
+
+describe('supervisor machine: membership changes in every state', () => {
+  /** How to bring server `x` into each state, and whether a replacement of it should start. */
+  const STATES: [ServerStateName, Behaviour, (h: ReturnType<typeof createSupervisor>) => void, boolean][] = [
+    ['stopped', 'healthy', () => {}, false],
+    ['starting', 'slow-ready', (h) => h.supervisor.send({ type: 'servers.start', names: ['x'] }), true],
+    ['running', 'healthy', (h) => h.supervisor.send({ type: 'servers.start', names: ['x'] }), true],
+    ['unhealthy', 'no-ping', (h) => {
+      h.supervisor.send({ type: 'servers.start', names: ['x'] });
+      advanceClock(h.clock, h.policy.health.intervalMs + h.policy.health.timeoutMs);
+    }, true],
+    ['backoff', 'throws', (h) => h.supervisor.send({ type: 'servers.start', names: ['x'] }), true],
+    ['stopping', 'never-exits', (h) => {
+      h.supervisor.send({ type: 'servers.start', names: ['x'] });
+      h.supervisor.send({ type: 'servers.stop', names: ['x'] });
+    }, false],
+    ['crashed', 'throws', (h) => {
+      h.supervisor.send({ type: 'servers.start', names: ['x'] });
+      advanceClock(h.clock, 600_000);
+    }, false],
+  ];
+  const ladder = (h: ReturnType<typeof createSupervisor>) => h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs;
+
+  it.each(STATES)('removes a server in %s: stopped the usual way, then gone; its sibling untouched', (state, behaviour, bring) => {
+    const h = createSupervisor({ x: behaviour, sibling: 'healthy' });
+    h.supervisor.send({ type: 'servers.start', names: ['sibling'] });
+    bring(h);
+    expect(h.state('x')).toBe(state);
+    h.supervisor.send({ type: 'supervisor.reconfigure', servers: [h.member('sibling')], groups: [] });
+    advanceClock(h.clock, ladder(h));
+    expect(h.members()).toEqual(['sibling']);
+    expect(h.supervisor.getSnapshot().children[serverActorId('x')]).toBeUndefined();
+    expect(h.state('sibling')).toBe('running');
+    expect(h.spawnCounts.get('sibling')).toBe(1);
+    expect(h.errors).toEqual([]);
+  });
+
+  it.each(STATES)('replaces a server in %s: the new command runs if the old one was wanted running', (state, behaviour, bring, starts) => {
+    const h = createSupervisor({ x: behaviour, sibling: 'healthy' });
+    h.supervisor.send({ type: 'servers.start', names: ['sibling'] });
+    bring(h);
+    expect(h.state('x')).toBe(state);
+    const spawnsBefore = h.spawns.length;
+    h.supervisor.send({ type: 'supervisor.reconfigure', servers: [h.member('x', 'node2'), h.member('sibling')], groups: [] });
+    advanceClock(h.clock, ladder(h));
+    expect(h.supervisor.getSnapshot().context.servers.map((s) => s.spec.command)).toEqual(['node2', 'node']);
+    const child = h.supervisor.getSnapshot().children[serverActorId('x')]!.getSnapshot() as ServerSnapshot;
+    expect(child.context.spec.command).toBe('node2');
+    const newSpawns = h.spawns.slice(spawnsBefore).filter((s) => s.name === 'x');
+    if (starts) expect(newSpawns[0]).toEqual({ name: 'x', command: 'node2' });
+    else expect(newSpawns).toEqual([]);
+    expect(h.spawnCounts.get('sibling')).toBe(1);
+    expect(h.errors).toEqual([]);
   });
 });
 
