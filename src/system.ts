@@ -130,8 +130,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     pool,
     intervalMs: config.sampleIntervalMs,
     onSample: (name, pid, sample, at) => {
+      // A tick that began before a reload removed the server: its figures are no one's.
+      const child = supervisor.getSnapshot().children[serverActorId(name)];
+      if (!child) return;
       latest.set(name, { pid, sample });
-      history.record(name, at, sample, snapshot(name).context.lastPingMs);
+      history.record(name, at, sample, (child.getSnapshot() as ServerSnapshot).context.lastPingMs);
     },
     markOf: (name) => serverMark(owner, name),
     onEscaped: (name, pid) =>
@@ -175,6 +178,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       for (const name of knownMembers) {
         if (now.has(name)) continue;
         history.forget(name);
+        logs.forget(name);
         latest.delete(name);
       }
       knownMembers = now;

@@ -64,6 +64,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     }
   };
 
+  /** A step that fails unwinds what the steps before it acquired. */
+  const step = async <T,>(acquire: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await acquire();
+    } catch (error) {
+      await teardown();
+      throw error;
+    }
+  };
+
   // Step: the lock, so that nothing below runs twice for one ORCH_HOME.
   const lock = mustWrite(home.lockFile, () =>
     acquireLock(
@@ -108,12 +118,12 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   describeConfig(config);
 
   // Step: the supervisor.
-  const token = mustWrite(home.tokenFile, () => createToken(home.tokenFile));
+  const token = await step(() => mustWrite(home.tokenFile, () => createToken(home.tokenFile)));
   const wanted = new WantedState(home.wantedFile, problems);
   cleanups.push(() => wanted.close());
   const groups = new GroupRegistry(home.groupsFile, problems);
   cleanups.push(() => groups.close());
-  const orch = createOrchestrator({
+  const orch = await step(() => createOrchestrator({
     config,
     home,
     logger,
@@ -124,7 +134,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length))),
     // A supervisor that failed supervises nothing: exit, so that `orch start` can bring a new daemon.
     onFailure: () => abandon(1),
-  });
+  }));
   cleanups.push(() => orch.shutdown());
   /** Stopping the actor system kills every process group at once; no server is left without a supervisor. */
   const abandon = (exitCode: number): never => {
@@ -154,8 +164,16 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   };
   cleanups.push(() => stopWatching?.());
   let daemonInfo: DaemonInfo | undefined;
+  let reloading: Promise<unknown> = Promise.resolve();
+  /** One at a time, in the order asked: a slow read must not apply after a later one. */
+  const reload = (path: string | undefined, why: string): Promise<ReloadResult> => {
+    const result = reloading.then(() => reloadNow(path, why));
+    reloading = result.catch(() => undefined);
+    return result;
+  };
   /** Re-reads the config (or another file): an invalid one changes nothing and is the caller's error. */
-  const reload = async (path: string | undefined, why: string): Promise<ReloadResult> => {
+  const reloadNow = async (path: string | undefined, why: string): Promise<ReloadResult> => {
+    if (stopping) throw new OrchError('DAEMON_FAILED', 'the daemon is shutting down');
     let next: OrchConfig;
     try {
       next = await loadConfig(path ?? config.path);
@@ -163,6 +181,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       logger.error(`${why}: not reloaded, the daemon runs on with ${displayPath(config.path)}: ${errorMessage(error)}`);
       throw error;
     }
+    // The read took a while: a shutdown may have begun meanwhile.
+    if (stopping) throw new OrchError('DAEMON_FAILED', 'the daemon is shutting down');
     const started = performance.now();
     const changes = orch.reload(next);
     const switched = next.path !== config.path;
@@ -224,30 +244,24 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     logger.warn(`listening on ${options.host}, beyond this machine: anyone who can reach it and has the token controls your servers`);
   }
   const server = serve({ fetch: app.fetch, hostname: options.host, port });
-  try {
-    await new Promise<void>((resolve, reject) => {
+  await step(() =>
+    new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
-      server.once('error', reject);
-    });
-  } catch (error) {
-    await teardown();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      throw new OrchError('PORT_IN_USE', `port ${port} is in use; choose another with --port or ORCH_PORT (0 picks a free one)`);
-    }
-    throw new OrchError('DAEMON_FAILED', `could not listen on ${options.host}:${port}: ${errorMessage(error)}`);
-  }
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new OrchError('PORT_IN_USE', `port ${port} is in use; choose another with --port or ORCH_PORT (0 picks a free one)`)
+            : new OrchError('DAEMON_FAILED', `could not listen on ${options.host}:${port}: ${errorMessage(error)}`),
+        ),
+      );
+    }),
+  );
   cleanups.push(() => void server.close());
   listening = (server.address() as AddressInfo).port;
 
   // Step: tell clients where the daemon is. Without daemon.json nobody finds it: better no daemon.
   daemonInfo = { pid: process.pid, host: options.host, port: listening, startedAt: new Date().toISOString(), version: VERSION, config: config.path };
-  try {
-    mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!));
-  } catch (error) {
-    await teardown();
-    throw error;
-  }
+  await step(() => mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!)));
   rememberConfig(home, config.path);
   watch();
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
@@ -262,7 +276,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     for (const server of config.servers.filter((s) => !names.includes(s.name) && !s.disabled)) {
       orch.explain(server.name, 'stopped by you before the last shutdown');
     }
-    orch.start(names);
+    // Nothing wanted is nothing to start, not "every server".
+    if (names.length > 0) orch.start(names);
   }
 
   const onSignal = (signal: NodeJS.Signals) => {

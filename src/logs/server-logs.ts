@@ -40,6 +40,7 @@ export class ServerLogs {
   private readonly files = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
   private readonly now: () => number;
+  private closed = false;
 
   constructor(private readonly options: ServerLogsOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -64,7 +65,15 @@ export class ServerLogs {
     return this.options.dir && join(this.options.dir, logFileName(server));
   }
 
+  /** A server that is no longer supervised: its lines leave memory, its log files stay on disk. */
+  forget(server: string): void {
+    this.rings.delete(server);
+    void this.files.get(server)?.close();
+    this.files.delete(server);
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     const files = [...this.files.values()];
     this.files.clear();
     await Promise.all(files.map((file) => file.close()));
@@ -86,7 +95,8 @@ export class ServerLogs {
 
   private file(server: string): LogFile | undefined {
     const path = this.filePath(server);
-    if (!path) return undefined;
+    // Lines that come after close (a last exit at shutdown) stay in memory only.
+    if (!path || this.closed) return undefined;
     let file = this.files.get(server);
     if (!file) {
       const dropNotice = (dropped: DroppedLines): LogLine => ({

@@ -68,6 +68,10 @@ export function resolveTargets(
   if (action !== 'stop') {
     for (const name of dependencyClosure(byName, [...wanted])) {
       if (wanted.has(name)) continue;
+      if (byName.get(name)!.disabled) {
+        notes.push(`${name} is disabled in the config: what depends on it waits until you start it`);
+        continue;
+      }
       alsoStart.add(name);
       const dependents = servers.filter((s) => s.dependsOn.includes(name) && (wanted.has(s.spec.name) || alsoStart.has(s.spec.name)));
       notes.push(`${name} is started first: ${dependents.map((s) => s.spec.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on it`);
@@ -79,11 +83,14 @@ export function resolveTargets(
 
 function dependencyClosure(byName: Map<string, SupervisedServer>, roots: string[]): Set<string> {
   const seen = new Set<string>();
+  const rootSet = new Set(roots);
   const stack = [...roots];
   while (stack.length > 0) {
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
+    // A disabled dependency is not started for others, so neither is what it would need.
+    if (byName.get(name)?.disabled && !rootSet.has(name)) continue;
     for (const dependency of byName.get(name)?.dependsOn ?? []) if (byName.has(dependency)) stack.push(dependency);
   }
   return seen;

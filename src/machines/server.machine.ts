@@ -253,7 +253,7 @@ export const serverMachine = setup({
       states: {
         starting: {
           on: {
-            'mcp.ready': { target: 'running', actions: ['recordReady', 'startUptimeClock', 'reportReady'] },
+            'mcp.ready': { target: 'running', actions: ['recordReady', 'startUptimeClock'] },
             'mcp.failed': {
               target: '#server.failing',
               actions: { type: 'fail', params: ({ event }) => ({ reason: `MCP handshake failed: ${event.error}` }) },
@@ -285,6 +285,8 @@ export const serverMachine = setup({
           },
         },
         running: {
+          // On every way in, from `unhealthy` too: what waits for this server to run can start.
+          entry: 'reportReady',
           after: { resetAfter: { guard: 'hasRestartHistory', actions: 'resetWindow' } },
           ...probeCycle(),
         },

@@ -118,7 +118,7 @@ export interface ServerSettledEvent {
   name: string;
 }
 
-/** Sent to the supervisor when a server answers its handshake: what its dependents wait for. */
+/** Sent to the supervisor whenever a server enters `running`: what its dependents wait for. */
 export interface ServerReadyEvent {
   type: 'server.ready';
   name: string;

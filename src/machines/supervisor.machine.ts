@@ -109,99 +109,125 @@ export const supervisorMachine = setup({
       if (!(event.type in ACTION_OF)) return;
       const action: ServerAction = ACTION_OF[event.type as keyof typeof ACTION_OF];
       const targets = resolveTargets(commandable(context), context.groups, action, 'names' in event ? event.names : undefined);
+      // A member being replaced is stopping already: the command decides whether its new definition starts.
+      const replacing = context.replacing.map((r) =>
+        [...targets.alsoStart, ...targets.names].includes(r.server.spec.name) ? { ...r, start: action !== 'stop' } : r,
+      );
+      const swapping = new Set(replacing.map((r) => r.server.spec.name));
+      const names = targets.names.filter((name) => !swapping.has(name));
+      const alsoStart = targets.alsoStart.filter((name) => !swapping.has(name));
       let waiting = context.waiting;
       let stopAfter = context.stopAfter;
       if (action === 'stop') {
-        const stopping = new Set(targets.names);
+        const stopping = new Set(names);
         waiting = waiting.filter((w) => !stopping.has(w.name));
-        stopAfter = [...stopAfter.filter((s) => !stopping.has(s.name)), ...orderStops(context, targets.names, enqueue, system)];
+        stopAfter = [...stopAfter.filter((s) => !stopping.has(s.name)), ...orderStops(context, names, enqueue, system)];
       } else {
-        const starting = [...targets.alsoStart, ...targets.names];
-        stopAfter = stopAfter.filter((s) => !starting.includes(s.name));
+        const starting = [...alsoStart, ...names];
+        const together = new Set(starting);
+        stopAfter = stopAfter.filter((s) => !together.has(s.name));
         waiting = [
-          ...waiting.filter((w) => !starting.includes(w.name)),
-          ...orderStarts(context, targets.alsoStart, 'start', enqueue, system),
-          ...orderStarts(context, targets.names, action, enqueue, system),
+          ...waiting.filter((w) => !together.has(w.name)),
+          ...orderStarts(context, alsoStart, 'start', enqueue, system, together),
+          ...orderStarts(context, names, action, enqueue, system, together),
         ];
       }
-      enqueue.assign({ waiting, stopAfter });
+      enqueue.assign({ waiting, stopAfter, replacing });
     }),
     serverReady: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'server.ready') return;
-      const waiting = context.waiting.map((w) => ({ ...w, for: w.for.filter((name) => name !== event.name) }));
-      for (const w of waiting) if (w.for.length === 0) enqueue.sendTo(serverActorId(w.name), { type: 'server.start' });
-      enqueue.assign({ waiting: waiting.filter((w) => w.for.length > 0) });
+      enqueue.assign({ waiting: release(context.waiting, event.name, 'server.start', enqueue) });
     }),
-    serverSettled: enqueueActions(({ context, event, enqueue }) => {
+    serverSettled: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'server.settled') return;
       const { name } = event;
-      const stopAfter = context.stopAfter.map((s) => ({ ...s, for: s.for.filter((other) => other !== name) }));
-      for (const s of stopAfter) if (s.for.length === 0) enqueue.sendTo(serverActorId(s.name), { type: 'server.stop' });
-      let { servers, removing, replacing } = context;
+      let { servers, removing, replacing, waiting } = context;
+      let stopAfter = release(context.stopAfter, name, 'server.stop', enqueue);
       if (removing.includes(name)) {
         enqueue.stopChild(serverActorId(name));
         servers = servers.filter((server) => server.spec.name !== name);
         removing = removing.filter((other) => other !== name);
+        // Nobody waits for a server that is gone.
+        waiting = release(waiting, name, 'server.start', enqueue);
       }
       const replacement = replacing.find((r) => r.server.spec.name === name);
       if (replacement) {
         enqueue.stopChild(serverActorId(name));
         spawn(enqueue, replacement.server);
-        if (replacement.start) enqueue.sendTo(serverActorId(name), { type: 'server.start' });
         servers = servers.map((server) => (server.spec.name === name ? replacement.server : server));
         replacing = replacing.filter((r) => r !== replacement);
+        if (replacement.start) waiting = [...waiting, ...orderStarts({ servers }, [name], 'start', enqueue, system)];
       }
       enqueue.assign({
         servers,
         removing,
         replacing,
-        stopAfter: stopAfter.filter((s) => s.for.length > 0),
+        waiting,
+        stopAfter,
         pending: context.pending.filter((other) => other !== name),
       });
     }),
     reconfigure: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'supervisor.reconfigure') return;
-      let { servers, removing, replacing, waiting } = context;
+      let { servers, removing, replacing, waiting, stopAfter } = context;
+      const next = new Map(event.servers.map((server) => [server.spec.name, server]));
       const toStart: string[] = [];
+      const leave = (name: string) => {
+        // Holds on a server on its way out are let go: what waited for it starts, what it held stops.
+        waiting = release(waiting.filter((w) => w.name !== name), name, 'server.start', enqueue);
+        stopAfter = release(stopAfter.filter((s) => s.name !== name), name, 'server.stop', enqueue);
+      };
       // A member still on its way out that the new config has again comes back as its new definition.
-      for (const server of event.servers) {
-        if (!removing.includes(server.spec.name)) continue;
-        removing = removing.filter((name) => name !== server.spec.name);
-        replacing = [...replacing, { server, start: !server.disabled }];
+      for (const name of removing) {
+        const server = next.get(name);
+        if (server) replacing = [...replacing, { server, start: !server.disabled }];
       }
-      for (const change of planReconfigure(
-        servers.filter((server) => !replacing.some((r) => r.server.spec.name === server.spec.name)),
-        event.servers.filter((server) => !replacing.some((r) => r.server.spec.name === server.spec.name)),
-      )) {
+      removing = removing.filter((name) => !next.has(name));
+      // A replacement still waiting for its old process takes the newest definition, or becomes a removal.
+      replacing = replacing.flatMap((r) => {
+        const server = next.get(r.server.spec.name);
+        if (server) return [{ server, start: r.start && !server.disabled }];
+        removing = [...removing, r.server.spec.name];
+        leave(r.server.spec.name);
+        return [];
+      });
+      const pending = (server: SupervisedServer) => !replacing.some((r) => r.server.spec.name === server.spec.name) && !removing.includes(server.spec.name);
+      for (const change of planReconfigure(servers.filter(pending), event.servers.filter(pending))) {
         const name = change.kind === 'removed' ? change.name : change.server.spec.name;
         const state = stateOf(system, name);
-        waiting = waiting.filter((w) => w.name !== name);
         if (change.kind === 'added') {
           spawn(enqueue, change.server);
           servers = [...servers, change.server];
           if (!change.server.disabled) toStart.push(name);
         } else if (change.kind === 'removed') {
-          replacing = replacing.filter((r) => r.server.spec.name !== name);
-          if (!removing.includes(name)) removing = [...removing, name];
+          removing = [...removing, name];
+          leave(name);
           enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
         } else if (change.kind === 'replaced') {
-          // The old process stops the usual way; the new definition starts once it has.
-          const start = !change.server.disabled && (replacing.find((r) => r.server.spec.name === name)?.start ?? wantsToRun(system, name));
-          replacing = [...replacing.filter((r) => r.server.spec.name !== name), { server: change.server, start }];
-          removing = removing.filter((other) => other !== name);
+          // The old process stops the usual way; the new definition starts once it has, if it was wanted.
+          const wanted = waiting.some((w) => w.name === name) || wantsToRun(system, name);
+          replacing = [...replacing, { server: change.server, start: !change.server.disabled && wanted }];
+          leave(name);
           enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
         } else {
           enqueue.sendTo(serverActorId(name), { type: 'server.configure', policy: change.server.policy });
           servers = servers.map((server) => (server.spec.name === name ? change.server : server));
-          if (change.server.disabled && !isDown(state)) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
-          if (!change.server.disabled && isDown(state) && change.detail.includes('enabled')) toStart.push(name);
+          const held = waiting.some((w) => w.name === name);
+          if (change.server.disabled) {
+            waiting = waiting.filter((w) => w.name !== name);
+            if (!isDown(state)) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+          } else if (held || (isDown(state) && change.detail.includes('enabled'))) {
+            // Its dependencies may have changed: judged again below.
+            waiting = waiting.filter((w) => w.name !== name);
+            toStart.push(name);
+          }
         }
       }
       // In the new config's order; members on their way out last, until they are gone.
       const order = new Map(event.servers.map((server, index) => [server.spec.name, index]));
       servers = [...servers].sort((a, b) => (order.get(a.spec.name) ?? order.size) - (order.get(b.spec.name) ?? order.size));
-      const next = { ...context, servers, groups: event.groups, removing, replacing, waiting };
-      enqueue.assign({ servers, groups: event.groups, removing, replacing, waiting: [...waiting, ...orderStarts(next, toStart, 'start', enqueue, system)] });
+      waiting = [...waiting, ...orderStarts({ servers }, toStart, 'start', enqueue, system)];
+      enqueue.assign({ servers, groups: event.groups, removing, replacing, waiting, stopAfter });
     }),
     stopAll: enqueueActions(({ context, enqueue, system }) => {
       const names = context.servers.map((server) => server.spec.name);
@@ -272,7 +298,8 @@ function wantsToRun(system: { get(id: string): AnyActorRef | undefined }, name: 
 
 /**
  * Sends `action` to each server whose dependencies are running; the others are told what they wait
- * for and returned, to be started by `server.ready`.
+ * for and returned, to be started by `server.ready`. A dependency restarted by the same command is
+ * waited for too: its dependent stops now and starts once the dependency is back.
  */
 function orderStarts(
   context: Pick<SupervisorContext, 'servers'>,
@@ -280,20 +307,40 @@ function orderStarts(
   action: 'start' | 'restart',
   enqueue: Enqueue,
   system: { get(id: string): AnyActorRef | undefined },
+  together: ReadonlySet<string> = new Set(),
 ): SupervisorContext['waiting'] {
   const byName = new Map(context.servers.map((server) => [server.spec.name, server]));
   const held: SupervisorContext['waiting'] = [];
   for (const name of names) {
-    const missing = (byName.get(name)?.dependsOn ?? []).filter((dep) => byName.has(dep) && stateOf(system, dep) !== 'running');
-    // A running server restarts at once: what it depends on was running when it started.
-    if (missing.length === 0 || (action === 'restart' && !isDown(stateOf(system, name)))) {
+    const dependencies = (byName.get(name)?.dependsOn ?? []).filter((dep) => byName.has(dep));
+    const missing = dependencies.filter(
+      (dep) => stateOf(system, dep) !== 'running' || (action === 'restart' && together.has(dep)),
+    );
+    if (missing.length === 0) {
       enqueue.sendTo(serverActorId(name), { type: action === 'start' ? 'server.start' : 'server.restart' });
-    } else {
-      enqueue.sendTo(serverActorId(name), { type: 'server.note', reason: `waiting for ${missing.join(', ')} to be running` });
-      held.push({ name, for: missing });
+      continue;
     }
+    if (action === 'restart' && !isDown(stateOf(system, name))) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
+    enqueue.sendTo(serverActorId(name), { type: 'server.note', reason: `waiting for ${missing.join(', ')} to be running` });
+    held.push({ name, for: missing });
   }
   return held;
+}
+
+/** Takes `gone` out of every hold; each hold left with nothing to wait for is sent `type`. */
+function release<Hold extends { name: string; for: string[] }>(
+  holds: Hold[],
+  gone: string,
+  type: 'server.start' | 'server.stop',
+  enqueue: Enqueue,
+): Hold[] {
+  const left: Hold[] = [];
+  for (const hold of holds) {
+    const rest = hold.for.filter((name) => name !== gone);
+    if (rest.length === 0) enqueue.sendTo(serverActorId(hold.name), { type });
+    else left.push({ ...hold, for: rest });
+  }
+  return left;
 }
 
 /**

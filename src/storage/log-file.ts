@@ -37,6 +37,11 @@ export class LogFile {
   private stream: RotatingFileStream | undefined;
   private batch = '';
   private batchLines = 0;
+  /** A count of dropped lines queued in `batch`, said to followers once the disk has taken it. */
+  private batchNotice: DroppedLines | undefined;
+  /** Lines handed to the stream and not yet on disk: lost, and counted, if the stream fails. */
+  private unwritten = 0;
+  private cutOff = false;
   private flushing = false;
   private awaitingDrain = false;
   private unconfirmed = false;
@@ -92,9 +97,12 @@ export class LogFile {
     if (this.dropped === 0) return;
     const dropped = { count: this.dropped, reason: this.dropReason };
     this.dropped = 0;
+    // A write that failed part way may have left half a line: the notice starts a line of its own.
+    if (this.cutOff) this.batch += '\n';
+    this.cutOff = false;
     this.batch += this.options.notice(dropped);
+    this.batchNotice = dropped;
     this.scheduleFlush();
-    this.options.onResume?.(dropped);
   }
 
   /** Said as soon as the writer catches up, even if nothing more is written. */
@@ -122,16 +130,20 @@ export class LogFile {
     const stream = this.stream;
     if (!stream || this.batch === '') return;
     const text = this.batch;
+    const lines = this.batchLines;
+    const notice = this.batchNotice;
+    const first = this.unconfirmed;
     this.batch = '';
     this.batchLines = 0;
-    if (!this.unconfirmed) {
-      stream.write(text);
-      return;
-    }
-    // The first write through a new stream tells whether the disk takes data again.
+    this.batchNotice = undefined;
     this.unconfirmed = false;
+    this.unwritten += lines + (notice?.count ?? 0);
     stream.write(text, (error) => {
-      if (!error && this.stream === stream) this.options.problems?.succeeded(this.path);
+      if (error || this.stream !== stream) return;
+      this.unwritten -= lines + (notice?.count ?? 0);
+      // The first write through a new stream tells whether the disk takes data again.
+      if (first) this.options.problems?.succeeded(this.path);
+      if (notice) this.options.onResume?.(notice);
     });
   }
 
@@ -159,9 +171,12 @@ export class LogFile {
     this.retryAt = this.now() + this.retryMs;
     this.lastError = (error as NodeJS.ErrnoException).code ?? String(error);
     // What was waiting for the disk is lost with it: counted, like any other dropped line.
-    this.dropped += this.batchLines;
+    this.dropped += this.batchLines + (this.batchNotice?.count ?? 0) + this.unwritten;
     this.batch = '';
     this.batchLines = 0;
+    this.batchNotice = undefined;
+    this.unwritten = 0;
+    this.cutOff = stream !== undefined;
     this.options.problems?.failed(this.path, error);
     stream?.destroy();
   }

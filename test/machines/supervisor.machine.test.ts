@@ -369,3 +369,93 @@ describe('supervisor machine: what a command means', () => {
     expect(h.state('off')).toBe('running');
   });
 });
+
+describe('supervisor machine: reloads racing stops, starts and each other', () => {
+  const ladder = (h: ReturnType<typeof createSupervisor>) => h.policy.stop.graceMs + 2 * h.policy.stop.killTimeoutMs;
+  const reconfigure = (h: ReturnType<typeof createSupervisor>, servers: SupervisedServer[]) =>
+    h.supervisor.send({ type: 'supervisor.reconfigure', servers, groups: [] });
+
+  it('removing a dependency that a stop holds back lets the hold go; the supervisor never fails', () => {
+    const h = createSupervisor({ app: 'never-exits', db: 'healthy' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start' });
+    h.supervisor.send({ type: 'servers.stop' });
+    reconfigure(h, [{ ...h.member('app'), dependsOn: [] }]);
+    advanceClock(h.clock, ladder(h) * 2);
+    expect(h.errors).toEqual([]);
+    expect(h.supervisor.getSnapshot().status).toBe('active');
+    expect(h.members()).toEqual(['app']);
+    expect(h.state('app')).toBe('stopped');
+  });
+
+  it('a second reload while a replacement waits takes the newest definition, or removes it', () => {
+    const h = createSupervisor({ a: 'never-exits', b: 'healthy' });
+    h.supervisor.send({ type: 'servers.start' });
+    reconfigure(h, [h.member('a', 'v2'), h.member('b')]);
+    reconfigure(h, [h.member('a', 'v3'), h.member('b')]);
+    advanceClock(h.clock, ladder(h));
+    expect(h.spawns.filter((s) => s.name === 'a').map((s) => s.command)).toEqual(['node', 'v3']);
+    reconfigure(h, [h.member('a', 'v4'), h.member('b')]);
+    reconfigure(h, [h.member('b')]);
+    advanceClock(h.clock, ladder(h));
+    expect(h.members()).toEqual(['b']);
+    expect(h.spawns.filter((s) => s.name === 'a').map((s) => s.command)).toEqual(['node', 'v3']);
+  });
+
+  it('a start while the old process of a replaced server stops starts the new definition', () => {
+    const h = createSupervisor({ a: 'never-exits' });
+    h.supervisor.send({ type: 'servers.start' });
+    h.supervisor.send({ type: 'servers.stop' });
+    reconfigure(h, [h.member('a', 'v2')]);
+    h.supervisor.send({ type: 'servers.start', names: ['a'] });
+    advanceClock(h.clock, ladder(h));
+    expect(h.spawns.map((s) => s.command)).toEqual(['node', 'v2']);
+    expect(h.state('a')).toBe('running');
+  });
+
+  it('a reload that changes a waiting server keeps its start pending, judged on its new dependencies', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'slow-ready' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start', names: ['app'] });
+    expect(h.state('app')).toBe('stopped');
+    const policy = resolvePolicy({ restart: { jitter: 0 } }, { health: { intervalMs: 2_000 } });
+    reconfigure(h, [{ ...h.member('app'), policy }, h.member('db')]);
+    advanceClock(h.clock, 1_000);
+    expect(h.state('app')).toBe('running');
+  });
+
+  it('a dependency back from unhealthy releases what waits for it', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'healthy' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start', names: ['db'] });
+    const db = h.supervisor.getSnapshot().children[serverActorId('db')]!;
+    // The next check of db goes unanswered: db is unhealthy when app is asked to start.
+    h.servers.set('db', 'no-ping');
+    h.supervisor.send({ type: 'servers.restart', names: ['db'] });
+    advanceClock(h.clock, h.policy.health.intervalMs + h.policy.health.timeoutMs);
+    expect(h.state('db')).toBe('unhealthy');
+    h.supervisor.send({ type: 'servers.start', names: ['app'] });
+    expect(h.state('app')).toBe('stopped');
+    // Answering again: the fake's probes are answered by behaviour at spawn, so report one by hand.
+    const seq = (db.getSnapshot() as ServerSnapshot).context.probeSeq;
+    advanceClock(h.clock, h.policy.health.intervalMs);
+    db.send({ type: 'probe.ok', seq: seq + 1, latencyMs: 1 });
+    expect(h.state('db')).toBe('running');
+    expect(h.state('app')).toBe('running');
+  });
+
+  it('restarting a dependency and its dependent together restarts them in order', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'slow-ready' }, [], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start' });
+    advanceClock(h.clock, 1_000);
+    h.supervisor.send({ type: 'servers.restart' });
+    expect(h.state('db')).toBe('starting');
+    expect(h.state('app')).toBe('stopped');
+    advanceClock(h.clock, 1_000);
+    expect([h.state('db'), h.state('app')]).toEqual(['running', 'running']);
+  });
+
+  it('a bulk start never starts a disabled dependency: its dependent waits, and says so', () => {
+    const h = createSupervisor({ app: 'healthy', db: 'healthy' }, ['db'], { app: ['db'] });
+    h.supervisor.send({ type: 'servers.start' });
+    expect([h.state('app'), h.state('db')]).toEqual(['stopped', 'stopped']);
+    expect(h.reason('app')).toBe('waiting for db to be running');
+  });
+});

@@ -1,5 +1,6 @@
 /** Log files that can neither grow orch's memory nor stop it: drops are counted, and a broken disk heals. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,5 +66,42 @@ describe('fsReason', () => {
     expect(fsReason(error)).toBe('no space left on device (ENOSPC)');
     const open = Object.assign(new Error("EROFS: read-only file system, open '/x/y.tmp'"), { code: 'EROFS' });
     expect(fsReason(open)).toBe('read-only file system (EROFS)');
+  });
+});
+
+const isRoot = process.getuid?.() === 0 && process.platform === 'linux';
+
+describe.skipIf(!isRoot)('LogFile on a disk that fills up (a small tmpfs, as root)', () => {
+  it('lines are in the file or counted as dropped, and writing resumes once there is room', async () => {
+    const mount = join(dir, 'fs');
+    mkdirSync(mount);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+    try {
+      const filler = join(mount, 'filler');
+      writeFileSync(filler, Buffer.alloc(700 * 1024));
+      const path = join(mount, 'a.log');
+      const file = new LogFile(path, { notice, retryMs: 20 });
+      const line = `${'x'.repeat(1019)}\n`;
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 50; i++) file.write(line);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      rmSync(filler);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      file.write('after\n');
+      await file.close();
+      const text = readFileSync(path, 'utf8');
+      // A line the full disk cut in half counts as dropped, not written.
+      const written = text.split('\n').filter((l) => l === 'x'.repeat(1019)).length;
+      const dropped = [...text.matchAll(/^-- (\d+) dropped: /gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(dropped).toBeGreaterThan(0);
+      // The one write the full disk took in part is reported by the file system as done (a short
+      // write, which rotating-file-stream does not retry): at most that one turn's 50 lines go uncounted.
+      expect(written + dropped).toBeLessThanOrEqual(500);
+      expect(written + dropped).toBeGreaterThanOrEqual(450);
+      expect(text.endsWith('after\n')).toBe(true);
+    } finally {
+      execFileSync('umount', ['-l', mount]);
+    }
   });
 });
