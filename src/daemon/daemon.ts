@@ -17,9 +17,9 @@ import { Sessions } from '../http/auth.js';
 import type { ReloadResult, Supervision } from '../http/deps.js';
 import { createOrchLogger } from '../logger.js';
 import { formatDuration } from '../machines/describe.js';
+import { CHANGE_MARK, type ReloadChange } from '../machines/membership.js';
 import { ownerForHome } from '../os/marked.js';
 import { StorageProblems } from '../storage/problems.js';
-import { CHANGE_MARK, type ReloadChange } from '../machines/membership.js';
 import { createOrchestrator, type ActionResult } from '../system.js';
 import type { Transition } from '../transitions.js';
 import { VERSION } from '../version.js';
@@ -59,7 +59,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       try {
         await cleanup();
       } catch (error) {
-        logger.warn(`could not clean up: ${error instanceof Error && 'code' in error ? fsReason(error) : errorMessage(error)}`);
+        logger.warn(`could not clean up: ${fsReason(error)}`);
       }
     }
   };
