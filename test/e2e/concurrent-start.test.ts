@@ -1,21 +1,15 @@
 /** Many `orch start` at the same moment: one daemon, every command exits 0, one process per server. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runOrch, sandboxPerTest, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE, isAlive } from '../support/orchestrator.js';
 
 const STARTS = 12;
 const SERVERS = ['alpha', 'beta', 'gamma'];
 
+const newSandbox = sandboxPerTest();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  if (sandbox) {
-    await runOrch(['shutdown'], sandbox.env);
-    sandbox.remove();
-  }
-  sandbox = undefined;
-});
 
 /** Pids whose command line holds every one of `parts`. */
 function pidsWith(...parts: string[]): number[] {
@@ -35,7 +29,7 @@ function pidsWith(...parts: string[]): number[] {
 
 describe('concurrent orch start', () => {
   it(`${STARTS} at once: all exit 0, one daemon, one process per server`, { timeout: 120_000 }, async () => {
-    sandbox = createSandbox();
+    sandbox = newSandbox();
     // A tag per server and sandbox finds exactly this test's processes in /proc.
     const tag = (name: string) => `--tag=${name}@${sandbox!.home}`;
     const config = sandbox.writeConfig({

@@ -2,8 +2,8 @@
  * The CLI's side of which config a running daemon uses: `orch start --config OTHER` switches it and
  * says so, `orch status` names the file, and start and restart say which servers they acted on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runOrch, sandboxPerTest, type Sandbox } from '../support/cli.js';
 import { FIXTURE } from '../support/orchestrator.js';
 
 interface StatusJson {
@@ -11,20 +11,14 @@ interface StatusJson {
   servers: { name: string; state: string }[];
 }
 
+const newSandbox = sandboxPerTest();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  if (sandbox) {
-    await runOrch(['shutdown'], sandbox.env);
-    sandbox.remove();
-  }
-  sandbox = undefined;
-});
 
 const QUICK_STOP = { defaults: { stop: { graceMs: 200, killTimeoutMs: 1000 } } };
 const server = () => ({ command: process.execPath, args: [FIXTURE] });
 
 function setup() {
-  sandbox = createSandbox();
+  sandbox = newSandbox();
   const orch = (...args: string[]) => runOrch(args, sandbox!.env);
   const status = async () => {
     const result = await orch('status', '--json');

@@ -1,26 +1,20 @@
 /** The daemon and the CLI as a user drives them: a real daemon in a temporary ORCH_HOME on port 0. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAEMON_RUNNING_EXIT } from '../../src/cli/launch.js';
-import { createSandbox, exitOf, runOrch, spawnOrch, waitForOutput, type Sandbox } from '../support/cli.js';
+import { exitOf, runOrch, sandboxPerTest, spawnOrch, waitForOutput, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE, isAlive } from '../support/orchestrator.js';
 
 interface StatusJson {
   servers: { name: string; state: string; pid: number | null; restarts: number; uptimeMs: number | null; lastError: string | null }[];
 }
 
+const newSandbox = sandboxPerTest();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  if (sandbox) {
-    await runOrch(['shutdown'], sandbox.env);
-    sandbox.remove();
-  }
-  sandbox = undefined;
-});
 
 function setup() {
-  sandbox = createSandbox();
+  sandbox = newSandbox();
   const config = sandbox.writeConfig({
     mcpServers: {
       // Both outlive a closed stdin, as many real servers do: a dead daemon leaves them running.

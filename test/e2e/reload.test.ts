@@ -1,18 +1,12 @@
 /** `orch reload`, SIGHUP and `orchestrator.watch` on a real daemon, and `@group` through the CLI and the API. */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runOrch, sandboxPerTest, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE } from '../support/orchestrator.js';
 
+const newSandbox = sandboxPerTest();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  if (sandbox) {
-    await runOrch(['shutdown'], sandbox.env);
-    sandbox.remove();
-  }
-  sandbox = undefined;
-});
 
 interface Status {
   servers: { name: string; state: string; pid: number | null }[];
@@ -21,7 +15,7 @@ interface Status {
 const server = (...args: string[]) => ({ command: process.execPath, args: [FIXTURE, ...args] });
 
 function setup(orchestrator: Record<string, unknown> = {}) {
-  sandbox = createSandbox();
+  sandbox = newSandbox();
   const write = (mcpServers: Record<string, unknown>, extra: Record<string, unknown> = orchestrator) =>
     sandbox!.writeConfig({ mcpServers, orchestrator: { defaults: { health: { intervalMs: 500 } }, ...extra } });
   const orch = (...args: string[]) => runOrch(args, sandbox!.env);

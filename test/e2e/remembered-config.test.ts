@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSandbox, exitOf, runOrch, spawnOrch, waitForOutput, type Sandbox } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { exitOf, runOrch, sandboxPerTest, spawnOrch, waitForOutput, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE, isAlive } from '../support/orchestrator.js';
 
 interface StatusJson {
@@ -14,17 +14,11 @@ interface StatusJson {
   servers: { name: string; state: string; pid: number | null }[];
 }
 
+const newSandbox = sandboxPerTest();
 let sandbox: Sandbox | undefined;
-afterEach(async () => {
-  if (sandbox) {
-    await runOrch(['shutdown'], sandbox.env);
-    sandbox.remove();
-  }
-  sandbox = undefined;
-});
 
 function setup() {
-  sandbox = createSandbox();
+  sandbox = newSandbox();
   const env = { ...sandbox.env, HOME: dirname(sandbox.home) };
   const config = sandbox.writeConfig(
     {

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,6 +36,22 @@ export function createSandbox(): Sandbox {
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * For a test file whose tests each run a daemon: returns what makes a test's sandbox, and shuts that
+ * daemon down and removes the folder after the test, whether it passed or not.
+ */
+export function sandboxPerTest(): () => Sandbox {
+  let current: Sandbox | undefined;
+  afterEach(async () => {
+    if (current) {
+      await runOrch(['shutdown'], current.env);
+      current.remove();
+    }
+    current = undefined;
+  });
+  return () => (current = createSandbox());
 }
 
 export function spawnOrch(args: string[], env: NodeJS.ProcessEnv): ChildProcess & { output: () => string } {
