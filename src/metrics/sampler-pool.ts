@@ -23,7 +23,8 @@ export function createSamplerPool(): SamplerPool {
         idleTimeout: Number.POSITIVE_INFINITY,
         // The worker only reads /proc: a small heap keeps its isolate from costing the daemon tens of MB.
         resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 24 },
-        execArgv: fromSource ? ['--import', 'tsx'] : [],
+        // Resolved here: Node would look for tsx from the current folder, which may be anywhere.
+        execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
       });
       return pool.run(task) as Promise<SampleResult>;
     },
