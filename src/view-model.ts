@@ -9,3 +9,4 @@ export type { ChartState } from './machines/chart.js';
 export { DISPLAY_STATES, type DisplayState, type ServerDetail, type ServerStatus } from './status.js';
 export type { ServerGroup } from './machines/membership.js';
 export type { Transition } from './transitions.js';
+export type { HookStatus } from './webhooks/webhooks.js';

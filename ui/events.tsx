@@ -1,8 +1,8 @@
-/** The transition timeline across every server, newest first. */
-import type { Transition } from '../src/view-model.js';
+/** The transition timeline across every server, newest first; under it, where webhooks posted them. */
+import { orDash, type HookStatus, type Transition } from '../src/view-model.js';
 import { formatTime, Layout, serverHref, StateBadge } from './components.js';
 
-export function EventsPage(props: { events: Transition[]; dev: boolean; version: string }) {
+export function EventsPage(props: { events: Transition[]; hooks: HookStatus[]; dev: boolean; version: string }) {
   return (
     <Layout title="Events" page="events" dev={props.dev} version={props.version}>
       <h1>Events</h1>
@@ -21,7 +21,53 @@ export function EventsPage(props: { events: Transition[]; dev: boolean; version:
           </tbody>
         </table>
       </div>
+      {props.hooks.length > 0 ? <Webhooks hooks={props.hooks} /> : null}
     </Layout>
+  );
+}
+
+/** Each hook's figures as the page was loaded (`orch hooks` has them too); the secret is never part of them. */
+function Webhooks({ hooks }: { hooks: HookStatus[] }) {
+  return (
+    <>
+      <h2>Webhooks</h2>
+      <div class="panel">
+        <table id="webhooks">
+          <thead>
+            <tr>
+              <th>url</th>
+              <th>events</th>
+              <th>delivered</th>
+              <th>failed</th>
+              <th>dropped</th>
+              <th>queued</th>
+              <th>last delivery</th>
+              <th>last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {hooks.map((hook) => (
+              <tr data-hook={hook.url}>
+                <td>
+                  {hook.url}
+                  {hook.format === 'slack' ? <span class="reason"> (slack)</span> : null}
+                </td>
+                <td>
+                  {hook.events.join(', ')}
+                  {hook.servers ? <span class="reason"> for {hook.servers.join(', ')}</span> : null}
+                </td>
+                <td>{hook.delivered}</td>
+                <td>{hook.failed}</td>
+                <td>{hook.dropped}</td>
+                <td>{hook.queued}</td>
+                <td class="time">{orDash(hook.lastDeliveredAt, formatTime)}</td>
+                <td>{orDash(hook.lastError, (error) => `${error.message} (${formatTime(error.at)})`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

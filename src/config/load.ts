@@ -9,6 +9,7 @@ import { JsonTextError, parseJsonc } from './json.js';
 import { resolvePolicy, type Policy } from './policy.js';
 import { relationProblems, type Group } from './relations.js';
 import { configFileSchema, type ServerEntry } from './schema.js';
+import { resolveWebhooks, type Webhook } from './webhooks.js';
 
 export interface ServerDefinition {
   name: string;
@@ -40,6 +41,8 @@ export interface OrchConfig {
   groups: Group[];
   /** Reload when the file changes (`orchestrator.watch`). */
   watch: boolean;
+  /** Where transitions are posted (`orchestrator.webhooks`), `url` and `secret` expanded; in config order. */
+  webhooks: Webhook[];
 }
 
 export const DEFAULT_PORT = 5000;
@@ -132,7 +135,17 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const groups = orchestrator.groups ?? new Map<string, string[]>();
   const dependsOn = new Map<string, string[]>();
   for (const [name, settings] of orchestrator.servers ?? []) if (settings.dependsOn) dependsOn.set(name, settings.dependsOn);
-  const problems = relationProblems({ names: [...seen], remote: new Set(remote.map((r) => r.name)), groups, dependsOn });
+  const hooks = resolveWebhooks(orchestrator.webhooks ?? [], env);
+  const problems = [
+    ...relationProblems({
+      names: [...seen],
+      remote: new Set(remote.map((r) => r.name)),
+      groups,
+      dependsOn,
+      webhookServers: (orchestrator.webhooks ?? []).map((hook) => hook.servers),
+    }),
+    ...hooks.problems,
+  ];
   if (problems.length > 0) throw invalid(file, problems);
   return {
     path,
@@ -142,6 +155,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
     remote,
     groups: [...groups].map(([name, members]) => ({ name, members })),
     watch: orchestrator.watch ?? false,
+    webhooks: hooks.webhooks,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The config's references between servers: `orchestrator.groups` and each server's `dependsOn`.
+ * The config's references to servers: `orchestrator.groups`, each server's `dependsOn` and each webhook's `servers`.
  * Checked once the servers are known, so a typo, a remote server (which orch never starts) or a cycle
  * is a config error naming its JSON path instead of a server that waits forever.
  *
@@ -24,11 +24,13 @@ export interface Relations {
   groups: ReadonlyMap<string, string[]>;
   /** Each server's `dependsOn`, as written. */
   dependsOn: ReadonlyMap<string, string[]>;
+  /** Each `orchestrator.webhooks` entry's `servers`, as written (undefined: every server). */
+  webhookServers?: readonly (string[] | undefined)[];
 }
 
 /** The problems in config order, the empty list when there are none. */
 export function relationProblems(relations: Relations): Problem[] {
-  const problems = [...groupProblems(relations), ...dependsOnProblems(relations)];
+  const problems = [...groupProblems(relations), ...dependsOnProblems(relations), ...webhookProblems(relations)];
   // A cycle through an unknown name is not worth reporting: the name is the mistake.
   if (problems.length > 0) return problems;
   const cycle = findCycle(relations);
@@ -59,6 +61,13 @@ function dependsOnProblems({ names, dependsOn, remote }: Relations): Problem[] {
     problems.push(...memberProblems(path, needs, names, remote));
   }
   return problems;
+}
+
+/** A remote server never changes state, so a hook waiting for its transitions would wait forever. */
+function webhookProblems({ names, webhookServers = [], remote }: Relations): Problem[] {
+  return webhookServers.flatMap((servers, index) =>
+    servers ? memberProblems(['orchestrator', 'webhooks', index, 'servers'], servers, names, remote) : [],
+  );
 }
 
 /** Each entry of a list of server names: known, local, and listed once. */

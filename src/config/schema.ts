@@ -5,6 +5,7 @@
  * Objects keyed by server, group or variable name come out as Maps: zod's records drop a `__proto__` key.
  */
 import { z } from 'zod';
+import { SERVER_STATES } from '../machines/server.types.js';
 import { PROTOCOL_MODES } from '../mcp/protocol.js';
 import { nameProblem } from './server-name.js';
 
@@ -95,6 +96,17 @@ export const serverEntrySchema = z
 
 const serverMap = keyedBy(serverName, serverEntrySchema);
 
+/** `orchestrator.webhooks[i]`: `url` and `secret` are `${VAR}`-expanded and the URL checked by the loader, after expansion. */
+export const webhookSchema = z.strictObject({
+  url: z.string().min(1, 'expected an http or https URL'),
+  /** A transition is posted when the state it reaches is listed; `*` is every state. */
+  events: z.array(z.enum([...SERVER_STATES, '*'])).min(1, 'expected at least one state, or "*"'),
+  /** Only these servers' transitions; leaving it out means every server. */
+  servers: z.array(serverName).min(1, 'expected at least one server (leave "servers" out for every server)').optional(),
+  secret: z.string().optional(),
+  format: z.enum(['json', 'slack']).optional(),
+});
+
 export const configFileSchema = z.looseObject({
   mcpServers: serverMap.optional(),
   servers: serverMap.optional(),
@@ -107,6 +119,7 @@ export const configFileSchema = z.looseObject({
       groups: keyedBy(checkedName('group'), z.array(serverName)).optional(),
       /** Reload when the file changes. */
       watch: z.boolean().optional(),
+      webhooks: z.array(webhookSchema).optional(),
     })
     .optional(),
 });
@@ -115,3 +128,4 @@ export type ServerEntry = z.infer<typeof serverEntrySchema>;
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyOverride = z.infer<typeof policyOverrideSchema>;
 export type ConfigFile = z.infer<typeof configFileSchema>;
+export type WebhookEntry = z.infer<typeof webhookSchema>;

@@ -23,6 +23,7 @@ import { StorageProblems } from '../storage/problems.js';
 import { createOrchestrator, type ActionResult } from '../system.js';
 import type { Transition } from '../transitions.js';
 import { VERSION } from '../version.js';
+import { createWebhooks, type Webhooks } from '../webhooks/webhooks.js';
 import { rememberConfig } from './config-memory.js';
 import { watchConfig } from './config-watch.js';
 import { removeDaemonInfo, createToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
@@ -123,6 +124,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   cleanups.push(() => wanted.close());
   const groups = new GroupRegistry(home.groupsFile, problems);
   cleanups.push(() => groups.close());
+  // Created once the orchestrator exists, since it reads restart counts from it.
+  let webhooks: Webhooks | undefined;
   const orch = await step(() => createOrchestrator({
     config,
     home,
@@ -130,12 +133,25 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     groups,
     problems,
     owner,
-    onTransition: (transition) =>
-      options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length))),
+    onTransition: (transition) => {
+      options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length)));
+      // A bug in webhooks must never reach the actor system.
+      try {
+        webhooks?.deliver(transition);
+      } catch (error) {
+        logger.error('a webhook delivery could not be queued', error);
+      }
+    },
     // A supervisor that failed supervises nothing: exit, so that `orch start` can bring a new daemon.
     onFailure: () => abandon(1),
   }));
   cleanups.push(() => orch.shutdown());
+  const hooks = createWebhooks(config.webhooks, {
+    restartsOf: (name) => orch.snapshot(name).context.restarts,
+    warn: (message) => logger.warn(message),
+  });
+  webhooks = hooks;
+  cleanups.push(() => hooks.close());
   /** Stopping the actor system kills every process group at once; no server is left without a supervisor. */
   const abandon = (exitCode: number): never => {
     orch.supervisor.stop();
@@ -202,6 +218,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       }
     }
     watch();
+    hooks.replace(next.webhooks);
     return { config: next.path, changes };
   };
   const supervision: Supervision = {
@@ -233,6 +250,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       port: () => listening,
       host: LOOPBACK.has(options.host) ? undefined : options.host,
       health: () => ({ ...health.read(), config: config.path, storage: problems.list() }),
+      hooks: () => hooks.status(),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),

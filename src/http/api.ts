@@ -1,5 +1,5 @@
 /**
- * The JSON API under `/api`: servers, their logs, the event stream, the daemon's health and shutdown.
+ * The JSON API under `/api`: servers, their logs, the event stream, webhook deliveries, the daemon's health and shutdown.
  * A server's name is one path segment, written with `nameSegment` (so `a/b` arrives as `a%2Fb`, which
  * Hono's `:name` matches and decodes); `nameFromSegment` reads it back.
  */
@@ -77,6 +77,8 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
   });
 
   api.get('/health', (c) => c.json(deps.health()));
+
+  api.get('/hooks', (c) => c.json({ hooks: deps.hooks?.() ?? [] }));
 
   api.post('/shutdown', (c) => {
     // After the response is on its way: the client learns the request was taken.

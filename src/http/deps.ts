@@ -6,6 +6,7 @@ import type { ServerGroup } from '../machines/membership.js';
 import type { ServerDetail, ServerStatus } from '../status.js';
 import type { ActionResult, ReloadChange } from '../system.js';
 import type { Transition } from '../transitions.js';
+import type { HookStatus } from '../webhooks/webhooks.js';
 
 export interface Supervision {
   names(): string[];
@@ -57,6 +58,8 @@ export interface AppDeps {
   /** A non-loopback host the user chose to bind to with `--host`, also accepted in `Host`. */
   host?: string;
   health(): DaemonHealth;
+  /** Each webhook's deliveries (`orchestrator.webhooks`); none when absent. */
+  hooks?(): HookStatus[];
   /** Stops every server, then the daemon; the response is sent before it happens. */
   shutdown(): void;
   /** Development mode: the statechart page. */

@@ -87,7 +87,7 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
   });
 
   const newestEvents = () => supervision.events.list({ limit: EVENTS_SHOWN }).reverse();
-  pages.get('/events', (c) => c.html(<EventsPage events={newestEvents()} dev={dev} version={VERSION} />));
+  pages.get('/events', (c) => c.html(<EventsPage events={newestEvents()} hooks={deps.hooks?.() ?? []} dev={dev} version={VERSION} />));
   pages.get('/ui/events', (c) => c.html(<EventRows events={newestEvents()} />));
 
   if (dev) {

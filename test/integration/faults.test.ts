@@ -155,7 +155,7 @@ describe('state that cannot be recorded', () => {
     };
     const servers = [fixture('a'), fixture('b')];
     const raw = createOrchestrator({
-      config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [], groups: [], watch: false },
+      config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [], groups: [], watch: false, webhooks: [] },
       logger: createConsola({ level: -999 }),
       groups: failing,
     });

@@ -18,6 +18,7 @@ const config = (servers: OrchConfig['servers'], groups: OrchConfig['groups'] = [
   remote: [],
   groups,
   watch: false,
+  webhooks: [],
 });
 
 describe('reload with real processes', () => {

@@ -48,7 +48,7 @@ export function bootOrchestrator(
   const transitions: Transition[] = [];
   const waiters = new Set<() => void>();
   const orch = createOrchestrator({
-    config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [], groups: [], watch: false },
+    config: { path: '/test/config.json', port: 0, sampleIntervalMs: 500, servers, remote: [], groups: [], watch: false, webhooks: [] },
     logger: createConsola({ level: -999 }),
     ...options,
     onTransition: (transition) => {
