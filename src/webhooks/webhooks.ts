@@ -77,8 +77,12 @@ export function createWebhooks(hooks: Webhook[], options: WebhooksOptions): Webh
   };
 }
 
-/** A transition is wanted when the state it reaches is listed (or `*`), for the listed servers (or all). */
-function wants(hook: Webhook, { server, to }: Transition): boolean {
+/**
+ * A transition is wanted when the state it reaches is listed (or `*`), for the listed servers (or
+ * all). A new reason within one state (`unhealthy (2/3)`) is not a transition a hook is told of.
+ */
+function wants(hook: Webhook, { server, from, to }: Transition): boolean {
+  if (from === to) return false;
   return (hook.events.includes('*') || hook.events.includes(to)) && (hook.servers === undefined || hook.servers.includes(server));
 }
 
