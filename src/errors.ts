@@ -13,7 +13,10 @@ export type OrchErrorCode =
   | 'DAEMON_RUNNING'
   | 'NO_DAEMON'
   | 'DAEMON_FAILED'
-  | 'PORT_IN_USE';
+  | 'PORT_IN_USE'
+  | 'STARTUP_FAILED'
+  | 'BACKUP_INVALID'
+  | 'BACKUP_FAILED';
 
 export class OrchError extends Error {
   override readonly name = 'OrchError';

@@ -6,6 +6,7 @@ import { cac } from 'cac';
 import { isOrchError, OrchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { endOnClosedOutput } from './closed-output.js';
+import type { BackupFlags } from './commands/backup.js';
 import type { DaemonFlags } from './options.js';
 
 /** They run a daemon, which must outlive a closed terminal (it sets its own output handlers). */
@@ -56,10 +57,38 @@ export function createCLI() {
       await statusCommand(flags);
     });
 
+  cli
+    .command('hooks', 'Every webhook: its events and how many deliveries succeeded, failed or were dropped, and the last error')
+    .option('--json', 'Machine-readable output')
+    .action(async (flags: { json?: boolean }) => {
+      const { hooksCommand } = await import('./commands/hooks.js');
+      await hooksCommand(flags);
+    });
+
   cli.command('reload', 'Re-read the config file: add, remove and restart what changed, print one line a server').action(async () => {
     const { reloadCommand } = await import('./commands/reload.js');
     await reloadCommand();
   });
+
+  cli
+    .command('backup [file]', 'Write the config in use, the wanted state and optionally the logs to one tar.gz (default: orch-backup-TIME.tar.gz here)')
+    .option('--config <path>', 'Config file to back up (default: the one the daemon runs, else the last one used, else ~/.mcp.json)')
+    .option('--with-secrets', 'Keep env, headers and webhook secrets in the archive (written mode 0600); redacted by default')
+    .option('--with-logs', 'Add the server logs (the archive is then mode 0600)')
+    .example('orch backup --with-secrets ~/orch-backup.tar.gz')
+    .action(async (file: string | undefined, flags: BackupFlags) => {
+      const { backupCommand } = await import('./commands/backup.js');
+      await backupCommand(file, flags);
+    });
+
+  cli
+    .command('restore <file>', 'Check a backup through, keep copies of the files it replaces, write them, and reload the daemon')
+    .option('--to <path>', 'Where to write the config (default: the path it was backed up from)')
+    .example('orch restore orch-backup-20261125-232621.tar.gz')
+    .action(async (file: string, flags: { to?: string }) => {
+      const { restoreCommand } = await import('./commands/backup.js');
+      await restoreCommand(file, flags);
+    });
 
   cli
     .command('logs <name>', "A server's recent stderr")
@@ -101,6 +130,21 @@ export function createCLI() {
   cli.command('shutdown', 'Stop every server, then the daemon').action(async () => {
     const { shutdownCommand } = await import('./commands/shutdown.js');
     await shutdownCommand();
+  });
+
+  cli
+    .command('startup', 'Start the daemon with your session: a systemd user unit (Linux) or a launchd agent (macOS)')
+    .option('--config <path>', 'MCP config file the daemon runs (default: the last one used, else ~/.mcp.json)')
+    .option('--dry-run', 'Print the file and the commands, change nothing')
+    .example('orch startup --dry-run --config ~/.mcp.json')
+    .action(async (flags: { config?: string; dryRun?: boolean }) => {
+      const { startupCommand } = await import('./commands/startup.js');
+      await startupCommand(flags);
+    });
+
+  cli.command('unstartup', 'Stop the daemon `orch startup` installed and remove its unit or agent').action(async () => {
+    const { unstartupCommand } = await import('./commands/startup.js');
+    await unstartupCommand();
   });
 
   cli
