@@ -31,10 +31,13 @@ export interface Targets {
   notes: string[];
 }
 
+/** What `all` means where names go: every server, unless a server has that very name (then it means that one). */
+export const ALL = 'all';
+
 /**
- * Names and `@group`s, or nothing for every server. A bulk start or restart (nothing, or a group)
- * never touches a disabled server; naming one does, with a note. Starting a server starts what it
- * depends on.
+ * Names and `@group`s, or nothing (or `all`) for every server. A bulk start or restart (nothing, `all`
+ * or a group) never touches a disabled server; naming one does, with a note. Starting a server starts
+ * what it depends on.
  */
 export function resolveTargets(
   servers: readonly SupervisedServer[],
@@ -50,10 +53,15 @@ export function resolveTargets(
     if (action !== 'stop' && byName.get(name)?.disabled) notes.push(`${name} is disabled in the config; not ${action}ed ${how}`);
     else wanted.add(name);
   };
-  if (!requested || requested.length === 0) {
+  const everyServer = () => {
     for (const server of servers) bulk(server.spec.name, `with every server`);
-  }
-  for (const item of requested ?? []) {
+  };
+  if (!requested || requested.length === 0) everyServer();
+  for (const item of new Set(requested)) {
+    if (item === ALL && !byName.has(ALL)) {
+      everyServer();
+      continue;
+    }
     const group = item.startsWith('@') && !byName.has(item) ? groups.find((g) => g.name === item.slice(1)) : undefined;
     if (group) {
       for (const name of group.members) if (byName.has(name)) bulk(name, `with ${item}`);
