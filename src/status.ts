@@ -44,6 +44,8 @@ export interface ServerDetail extends ServerStatus {
 }
 
 const HAS_PROCESS: ReadonlySet<ServerStateName> = new Set(['starting', 'running', 'unhealthy', 'stopping']);
+/** Where a ping round trip is current; elsewhere the machine keeps the last one, which would read as today's. */
+const PINGED: ReadonlySet<ServerStateName> = new Set(['running', 'unhealthy']);
 
 export function serverStatus(
   snapshot: ServerSnapshot,
@@ -63,7 +65,7 @@ export function serverStatus(
     cpuPercent: sample?.cpuPercent ?? null,
     memoryBytes: sample?.memoryBytes ?? null,
     processes: sample?.processes ?? null,
-    lastPingMs: context.lastPingMs,
+    lastPingMs: PINGED.has(state) ? context.lastPingMs : null,
     lastError: context.lastError,
     reason: context.reason,
     disabled: options.disabled,
