@@ -9,6 +9,7 @@ export type OrchErrorCode =
   | 'CONFIG_INVALID'
   | 'UNKNOWN_SERVER'
   | 'USAGE'
+  | 'PARTIAL_START'
   | 'BAD_REQUEST'
   | 'DAEMON_RUNNING'
   | 'NO_DAEMON'

@@ -56,21 +56,23 @@ export function formatStatusTable(servers: ServerStatus[], color = true): string
   return `${out.join('\n')}\n`;
 }
 
-/** The `--json` shape scripts rely on: the config file (absolute), then numbers or null, and `url` for a remote server only. */
+/** The `--json` shape scripts rely on: the config file (absolute), then each server as {@link serverJson}. */
 export function statusJson(servers: ServerStatus[], config: string) {
+  return { config, servers: servers.map(serverJson) };
+}
+
+/** One server for scripts (`status`, `start`, `stop`, `restart --json`): numbers or null, and `url` for a remote server only. */
+export function serverJson(s: ServerStatus) {
   return {
-    config,
-    servers: servers.map((s) => ({
-      name: s.name,
-      state: s.state,
-      pid: s.pid,
-      restarts: s.restarts,
-      uptimeMs: s.uptimeMs,
-      cpuPercent: s.cpuPercent,
-      memoryBytes: s.memoryBytes,
-      lastPingMs: s.lastPingMs,
-      lastError: s.lastError,
-      ...(s.url !== undefined && { url: s.url }),
-    })),
+    name: s.name,
+    state: s.state,
+    pid: s.pid,
+    restarts: s.restarts,
+    uptimeMs: s.uptimeMs,
+    cpuPercent: s.cpuPercent,
+    memoryBytes: s.memoryBytes,
+    lastPingMs: s.lastPingMs,
+    lastError: s.lastError,
+    ...(s.url !== undefined && { url: s.url }),
   };
 }
