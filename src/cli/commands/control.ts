@@ -12,7 +12,7 @@ import { connectDaemon, findDaemon, type DaemonClient } from '../client.js';
 import { launchDaemon } from '../launch.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { listServers, waitUntil } from '../settle.js';
-import { formatStatusTable } from '../status-table.js';
+import { formatStatusTable, serverJson } from '../status-table.js';
 import { switchConfig } from './reload.js';
 
 /** Long enough for a default start timeout; the table is printed either way. */
@@ -21,6 +21,7 @@ const SETTLE_TIMEOUT_MS = 30_000;
 type Action = 'start' | 'stop' | 'restart';
 
 const DOING: Record<Action, string> = { start: 'starting', stop: 'stopping', restart: 'restarting' };
+const FAILED: Record<Action, string> = { start: 'did not start', stop: 'did not stop', restart: 'did not restart' };
 
 /**
  * A new daemon starts the servers wanted last time by itself: those that have left `stopped`. Picked
@@ -29,7 +30,12 @@ const DOING: Record<Action, string> = { start: 'starting', stop: 'stopping', res
 const ON_THEIR_WAY: ReadonlySet<string> = new Set(['starting', 'running', 'unhealthy', 'backoff', 'crashed']);
 const onItsWay = (s: ServerStatus) => ON_THEIR_WAY.has(s.state);
 
-export async function startCommand(names: string[], flags: DaemonFlags): Promise<void> {
+/** `--json`: one object on stdout, `{acted, notes, servers}`, instead of the lines and the table. */
+export interface ControlFlags {
+  json?: boolean;
+}
+
+export async function startCommand(names: string[], flags: DaemonFlags & ControlFlags): Promise<void> {
   const home = resolveHome();
   let client = await findDaemon(home);
   let launched = false;
@@ -45,54 +51,75 @@ export async function startCommand(names: string[], flags: DaemonFlags): Promise
       initial: names.length > 0 ? 'none' : 'saved',
     }));
   }
+  // With --json, stdout carries the one object; what it does not hold goes to stderr.
+  const aside = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
   const settled = (s: ServerStatus) => s.state === 'running' || s.state === 'crashed';
+  const started = (s: ServerStatus) => s.state === 'running';
   if (launched) {
-    process.stdout.write(`orch daemon started (pid ${client.info.pid}) on ${client.baseUrl} with ${displayPath(client.info.config)}\n`);
+    aside(`orch daemon started (pid ${client.info.pid}) on ${client.baseUrl} with ${displayPath(client.info.config)}`);
     if (names.length === 0) {
       const servers = await waitUntil(client, onItsWay, settled, SETTLE_TIMEOUT_MS);
-      const targets = servers.filter(onItsWay).map((s) => s.name);
-      process.stdout.write(targets.length > 0 ? `started with the daemon: ${targets.join(', ')}\n` : 'nothing to start\n');
-      return report(servers, targets, (s) => s.state === 'running', 'did not start');
+      const acted = servers.filter(onItsWay).map((s) => s.name);
+      if (!flags.json) process.stdout.write(acted.length > 0 ? `started with the daemon: ${acted.join(', ')}\n` : 'nothing to start\n');
+      return report('start', servers, { acted, notes: [] }, flags, started);
     }
   } else if (flags.config !== undefined) {
     // A daemon already ran, or a concurrent `orch start` launched it first: point it at this file.
-    await switchConfig(client, flags.config);
+    await switchConfig(client, flags.config, flags.json);
   }
-  const targets = await send(client, 'start', names);
-  const servers = await waitUntil(client, targets, settled, SETTLE_TIMEOUT_MS);
-  report(servers, targets, (s) => s.state === 'running', 'did not start');
+  const answer = await send(client, 'start', names, flags);
+  const servers = await waitUntil(client, answer.acted, settled, SETTLE_TIMEOUT_MS);
+  report('start', servers, answer, flags, started);
 }
 
-export async function stopCommand(names: string[]): Promise<void> {
+export async function stopCommand(names: string[], flags: ControlFlags = {}): Promise<void> {
   const client = connectDaemon(resolveHome());
-  const targets = await send(client, 'stop', names);
-  const servers = await waitUntil(client, targets, (s) => s.state === 'stopped' || s.state === 'crashed', SETTLE_TIMEOUT_MS);
-  report(servers, targets, (s) => s.state === 'stopped' || s.state === 'crashed', 'did not stop');
+  const answer = await send(client, 'stop', names, flags);
+  const stopped = (s: ServerStatus) => s.state === 'stopped' || s.state === 'crashed';
+  const servers = await waitUntil(client, answer.acted, stopped, SETTLE_TIMEOUT_MS);
+  report('stop', servers, answer, flags, stopped);
 }
 
-export async function restartCommand(names: string[]): Promise<void> {
-  if (names.length === 0) throw new OrchError('USAGE', 'restart needs at least one server name (orch restart NAME…)');
+/** No names means every server, as for `start` and `stop`. */
+export async function restartCommand(names: string[], flags: ControlFlags = {}): Promise<void> {
   const client = connectDaemon(resolveHome());
   const before = new Map((await listServers(client)).map((s) => [s.name, s.pid]));
-  const targets = await send(client, 'restart', names);
+  const answer = await send(client, 'restart', names, flags);
   const fresh = (s: ServerStatus) => s.state === 'running' && s.pid !== before.get(s.name);
-  const servers = await waitUntil(client, targets, (s) => fresh(s) || s.state === 'crashed', SETTLE_TIMEOUT_MS);
-  report(servers, targets, fresh, 'did not restart');
+  const servers = await waitUntil(client, answer.acted, (s) => fresh(s) || s.state === 'crashed', SETTLE_TIMEOUT_MS);
+  report('restart', servers, answer, flags, fresh);
 }
 
-/** Asks the daemon; names (and `@group`s) pass through as typed. Returns the servers it acted on. */
-async function send(client: DaemonClient, action: Action, names: string[]): Promise<string[]> {
+interface Answer {
+  acted: string[];
+  notes: string[];
+}
+
+/** Asks the daemon; names (`@group`s, `all`) pass through as typed. Answers with the servers it acted on. */
+async function send(client: DaemonClient, action: Action, names: string[], flags: ControlFlags): Promise<Answer> {
   const { acted, notes = [] } = await client.request<ActionResult>('POST', `/api/servers/${action}`, names.length > 0 ? { names } : {});
-  for (const note of notes) process.stderr.write(`orch: ${note}\n`);
-  process.stdout.write(acted.length > 0 ? `${DOING[action]} ${acted.join(', ')}\n` : `nothing to ${action}\n`);
-  return acted;
+  if (!flags.json) {
+    for (const note of notes) process.stderr.write(`orch: ${note}\n`);
+    process.stdout.write(acted.length > 0 ? `${DOING[action]} ${acted.join(', ')}\n` : `nothing to ${action}\n`);
+  }
+  return { acted, notes };
 }
 
-function report(servers: ServerStatus[], targets: string[], ok: (s: ServerStatus) => boolean, failed: string): void {
-  process.stdout.write(formatStatusTable(servers, process.stdout.isTTY === true));
-  const failures = servers.filter((s) => targets.includes(s.name) && !ok(s));
-  if (failures.length > 0) {
-    const what = failures.map((s) => `${s.name} (${s.state}${s.lastError ? `: ${s.lastError}` : ''})`).join(', ');
-    throw new OrchError('DAEMON_FAILED', `${failures.length === 1 ? 'a server' : 'some servers'} ${failed}: ${what}`);
-  }
+/**
+ * The table (or the JSON), then a failure if an acted-on server did not get there. A start where some
+ * servers came up and others did not is a partial start (exit 3), so a script can tell it from nothing.
+ */
+function report(action: Action, servers: ServerStatus[], answer: Answer, flags: ControlFlags, ok: (s: ServerStatus) => boolean): void {
+  const targets = servers.filter((s) => answer.acted.includes(s.name));
+  process.stdout.write(
+    flags.json
+      ? `${JSON.stringify({ ...answer, servers: targets.map(serverJson) })}\n`
+      : formatStatusTable(servers, process.stdout.isTTY === true),
+  );
+  const failures = targets.filter((s) => !ok(s));
+  if (failures.length === 0) return;
+  const what = failures.map((s) => `${s.name} (${s.state}${s.lastError ? `: ${s.lastError}` : ''})`).join(', ');
+  const partial = action === 'start' && failures.length < targets.length;
+  const message = `${failures.length === 1 ? 'a server' : 'some servers'} ${FAILED[action]}: ${what}`;
+  throw new OrchError(partial ? 'PARTIAL_START' : 'DAEMON_FAILED', message);
 }
