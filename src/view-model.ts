@@ -5,7 +5,7 @@
 export { nameSegment } from './config/server-name.js';
 export { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from './format.js';
 export { allowedActions, SERVER_ACTIONS, type ServerAction } from './machines/actions.js';
-export type { ChartState } from './machines/chart.js';
+export { LABEL_FONT_PX, type ChartArrow, type ChartBox, type ChartLayout } from './http/chart-layout.js';
 export { DISPLAY_STATES, type DisplayState, type ServerDetail, type ServerStatus } from './status.js';
 export type { ServerGroup } from './machines/membership.js';
 export type { Transition } from './transitions.js';

@@ -16,6 +16,7 @@ import { activeStateIds, chartOf } from '../machines/chart.js';
 import { serverMachine } from '../machines/server.machine.js';
 import { VERSION } from '../version.js';
 import { loadAssets } from './assets.js';
+import { layoutChart, type ChartLayout } from './chart-layout.js';
 import { isAuthenticated, type Sessions } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { handleError } from './errors.js';
@@ -98,8 +99,15 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
       }
       return map;
     };
-    pages.get('/statechart', (c) => c.html(<StatechartPage chart={chart} current={current()} version={VERSION} />));
-    pages.get('/ui/statechart', (c) => c.html(<ChartView chart={chart} current={current()} />));
+    // Laid out once, on the first visit: the chart is fixed, only the highlight changes.
+    let layout: Promise<ChartLayout> | undefined;
+    const view = async (server: string | undefined) => {
+      const names = supervision.names();
+      const chosen = server !== undefined && names.includes(server) ? server : names[0];
+      return { layout: await (layout ??= layoutChart(chart)), current: current(), chosen, servers: names };
+    };
+    pages.get('/statechart', async (c) => c.html(<StatechartPage {...await view(c.req.query('server'))} version={VERSION} />));
+    pages.get('/ui/statechart', async (c) => c.html(<ChartView {...await view(c.req.query('server'))} />));
   }
   return pages;
 }

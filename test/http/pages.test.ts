@@ -138,18 +138,4 @@ describe('dashboard pages', () => {
     }
     expect((await get('/api/servers/missing')).type).toMatch(/application\/json/);
   });
-
-  it('the statechart page exists only in development, drawn from the machine, the current state highlighted', async () => {
-    expect((await setup().get('/statechart')).status).toBe(404);
-    const { get } = setup({ memory: 'running', files: 'stopped' }, true);
-    const { status, html } = await get('/statechart');
-    expect(status).toBe(200);
-    for (const id of ['server.stopped', 'server.active.starting', 'server.active.running.checking', 'server.active.stopping.killing', 'server.backoff', 'server.crashed']) {
-      expect(html).toContain(`data-state-id="${id}"`);
-    }
-    expect(html).toContain('<code>after probeTimeout</code>');
-    expect(html).toMatch(/<div class="chart-state current" data-state-id="server.active.running.waiting" data-servers="memory">/);
-    expect(html).toMatch(/<div class="chart-state current" data-state-id="server.stopped" data-servers="files">/);
-    expect(html).toMatch(/<div class="chart-state" data-state-id="server.crashed" data-servers="">/);
-  });
 });
