@@ -19,6 +19,7 @@ import { createOrchLogger } from '../logger.js';
 import { formatDuration } from '../machines/describe.js';
 import { CHANGE_MARK, type ReloadChange } from '../machines/membership.js';
 import { ownerForHome } from '../os/marked.js';
+import type { ServerStatus } from '../status.js';
 import { StorageProblems } from '../storage/problems.js';
 import { createOrchestrator, type ActionResult } from '../system.js';
 import type { Transition } from '../transitions.js';
@@ -26,6 +27,7 @@ import { VERSION } from '../version.js';
 import { createWebhooks, type Webhooks } from '../webhooks/webhooks.js';
 import { rememberConfig } from './config-memory.js';
 import { watchConfig } from './config-watch.js';
+import { createSettleWatch } from './settle-watch.js';
 import { removeDaemonInfo, createToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
 import { GroupRegistry, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
@@ -45,9 +47,13 @@ export interface DaemonOptions {
   dev?: boolean;
   /** How a transition is written to the log (and the terminal, in the foreground); the CLI owns the format. */
   printTransition(logger: ConsolaInstance, transition: Transition, nameWidth: number): void;
+  /** In the foreground, once the first servers are up: what to do next, with a one-time dashboard link. */
+  printHint?(logger: ConsolaInstance, servers: ServerStatus[], dashboardUrl: string): void;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+/** How long the hint waits for servers that do not come to rest (a slow `npx -y`, a blocked dependency). */
+const HINT_WAIT_MS = 5_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   let config = await loadConfig(options.configPath);
@@ -126,6 +132,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   cleanups.push(() => groups.close());
   // Created once the orchestrator exists, since it reads restart counts from it.
   let webhooks: Webhooks | undefined;
+  const settle = createSettleWatch();
   const orch = await step(() => createOrchestrator({
     config,
     home,
@@ -134,6 +141,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     problems,
     owner,
     onTransition: (transition) => {
+      settle.seen(transition);
       options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length)));
       // A bug in webhooks must never reach the actor system.
       try {
@@ -284,18 +292,24 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   watch();
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`API on http://${urlHost}:${listening}`);
-  if (options.foreground) {
-    logger.info(`dashboard: http://${urlHost}:${listening}/login?token=${sessions.issueLoginCode().code} (one-time link)`);
-  }
 
   // Step: the servers the user wanted running last time.
+  const initial = options.initial === 'saved' ? wanted.toStart(config.servers) : [];
   if (options.initial === 'saved') {
-    const names = wanted.toStart(config.servers);
-    for (const server of config.servers.filter((s) => !names.includes(s.name) && !s.disabled)) {
+    for (const server of config.servers.filter((s) => !initial.includes(s.name) && !s.disabled)) {
       orch.explain(server.name, 'stopped by you before the last shutdown');
     }
     // Nothing wanted is nothing to start, not "every server".
-    if (names.length > 0) orch.start(names);
+    if (initial.length > 0) orch.start(initial);
+  }
+  // The hint comes after the start-up transitions, or they would scroll it away.
+  if (options.foreground && options.printHint) {
+    const print = options.printHint;
+    void settle.until(initial, HINT_WAIT_MS).then(() => {
+      if (stopping) return;
+      const servers = orch.statuses().filter((s) => initial.includes(s.name));
+      print(logger, servers, `http://${urlHost}:${listening}/login?token=${sessions.issueLoginCode().code}`);
+    });
   }
 
   const onSignal = (signal: NodeJS.Signals) => {

@@ -8,6 +8,7 @@ import { createOrchLogger } from '../../logger.js';
 import type { Transition } from '../../transitions.js';
 import { findDaemon, type DaemonClient } from '../client.js';
 import { endOnClosedOutput } from '../closed-output.js';
+import { nextSteps } from '../next-steps.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { logTransition } from '../transition-line.js';
 import { switchConfig } from './reload.js';
@@ -28,6 +29,8 @@ export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Pr
     initial: 'saved',
     dev: flags.dev,
     printTransition: logTransition,
+    printHint: (logger, servers, dashboardUrl) =>
+      logger.info(nextSteps(servers, { dashboard: `dashboard ${dashboardUrl} (one-time link)`, foreground: true })),
   });
 }
 
