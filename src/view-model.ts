@@ -4,9 +4,11 @@
  */
 export { nameSegment } from './config/server-name.js';
 export { formatBytes, formatLatency, formatPercent, formatUptime, orDash } from './format.js';
+export { formatDuration } from './machines/describe.js';
 export { allowedActions, SERVER_ACTIONS, type ServerAction } from './machines/actions.js';
 export { LABEL_FONT_PX, type ChartArrow, type ChartBox, type ChartLayout } from './http/chart-layout.js';
 export { DISPLAY_STATES, type DisplayState, type ServerDetail, type ServerStatus } from './status.js';
+export type { DaemonHealth } from './http/deps.js';
 export type { ServerGroup } from './machines/membership.js';
 export type { Transition } from './transitions.js';
 export type { HookStatus } from './webhooks/webhooks.js';

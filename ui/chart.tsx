@@ -1,42 +1,40 @@
-/** A small inline SVG line chart over the history: no chart library, nothing to load. */
-const WIDTH = 300;
-const HEIGHT = 100;
+/**
+ * A graph's place on the server page: uPlot (served from node_modules) draws it in the browser from
+ * the `history` of `GET /api/servers/:name`, with time and value axes, hover values and the policy's
+ * limit as a dashed line. The server renders the frame and the latest figure, so the page reads without JS.
+ */
+export type ChartUnit = 'percent' | 'bytes' | 'ms';
 
-export function LineChart(props: { label: string; at: number[]; values: (number | null)[]; format: (value: number) => string }) {
-  const points = props.values.map((value, i) => [props.at[i]!, value] as const).filter((p): p is readonly [number, number] => p[1] !== null);
-  const last = points.at(-1)?.[1];
-  const max = Math.max(0, ...points.map(([, v]) => v));
-  const caption = (
-    <figcaption>
-      <span>{props.label}</span>
-      <span class="num">{last === undefined ? '–' : `${props.format(last)} (max ${props.format(max)})`}</span>
-    </figcaption>
-  );
-  if (points.length < 2) {
-    return (
-      <figure class="chart" data-chart={props.label}>
-        {caption}
-        <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${props.label}: not enough samples yet`}>
-          <text class="empty" x="8" y="54">
-            not enough samples yet
-          </text>
-        </svg>
-      </figure>
-    );
-  }
-  const t0 = points[0]![0];
-  const span = Math.max(1, points.at(-1)![0] - t0);
-  const top = max > 0 ? max * 1.1 : 1;
-  const polyline = points
-    .map(([t, v]) => `${(((t - t0) / span) * WIDTH).toFixed(1)},${(HEIGHT - (v / top) * HEIGHT).toFixed(1)}`)
-    .join(' ');
+export interface ChartSpec {
+  label: string;
+  /** The field of `history` drawn. */
+  series: 'cpuPercent' | 'memoryBytes' | 'pingMs';
+  unit: ChartUnit;
+  /** The policy's limit, drawn as a line: crossing it fails the health check. */
+  limit?: number;
+}
+
+export function Chart({ spec, last }: { spec: ChartSpec; last: string }) {
   return (
-    <figure class="chart" data-chart={props.label}>
-      {caption}
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-label={`${props.label} over the last ${Math.round(span / 60_000)} min`}>
-        <line x1="0" y1={HEIGHT} x2={WIDTH} y2={HEIGHT} />
-        <polyline points={polyline} />
-      </svg>
+    <figure class="chart" data-chart={spec.label} data-series={spec.series} data-unit={spec.unit} data-limit={spec.limit}>
+      <figcaption>
+        <span>{spec.label}</span>
+        <span class="num" data-chart-last>
+          {last}
+        </span>
+      </figcaption>
+      <div class="plot" role="img" aria-label={`${spec.label} over the last hour`}></div>
     </figure>
+  );
+}
+
+/** The graphs of one server, redrawn by charts.js whenever the page's live region refreshes. */
+export function Charts({ source, specs, last }: { source: string; specs: ChartSpec[]; last: (spec: ChartSpec) => string }) {
+  return (
+    <div class="charts" id="charts" data-source={source} hx-preserve="true">
+      {specs.map((spec) => (
+        <Chart spec={spec} last={last(spec)} />
+      ))}
+    </div>
   );
 }

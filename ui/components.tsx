@@ -1,4 +1,4 @@
-/** Pieces every dashboard page shares: the page frame, the state badge, the action buttons, figures. */
+/** Pieces every dashboard page shares: the page frame, the state badge, the action buttons, figures, times. */
 import type { Child } from 'hono/jsx';
 import {
   formatBytes,
@@ -13,21 +13,10 @@ import {
   type ServerStatus,
 } from '../src/view-model.js';
 
-export const STATE_SYMBOL: Record<DisplayState, string> = {
-  running: '🟢',
-  stopped: '⏹️',
-  crashed: '❌',
-  unhealthy: '⚠️',
-  starting: '🔄',
-  stopping: '🔄',
-  backoff: '🔄',
-  disabled: '⏸️',
-  remote: '🌐',
-};
-
 export type Page = 'overview' | 'events' | 'statechart' | 'server';
 
-export function Layout(props: { title: string; page: Page; dev: boolean; version: string; live?: boolean; children: Child }) {
+/** `head` takes a page's own stylesheets and scripts (the server page's graphs). */
+export function Layout(props: { title: string; page: Page; dev: boolean; version: string; live?: boolean; head?: Child; children: Child }) {
   const link = (page: Page, href: string, label: string) => (
     <a href={href} aria-current={props.page === page ? 'page' : undefined}>
       {label}
@@ -38,10 +27,12 @@ export function Layout(props: { title: string; page: Page; dev: boolean; version
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · orch</title>
+        <PageTitle title={props.title} />
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/style.css" />
         <script src="/assets/htmx.min.js" defer></script>
         <script src="/assets/dashboard.js" defer></script>
+        {props.head}
       </head>
       <body data-live={props.live === false ? 'false' : 'true'}>
         <header class="top">
@@ -62,12 +53,22 @@ export function Layout(props: { title: string; page: Page; dev: boolean; version
   );
 }
 
+/** Also sent at the root of a live fragment: htmx makes it the tab's title, so the tab follows the states. */
+export function PageTitle({ title }: { title: string }) {
+  return <title>{title} · orch</title>;
+}
+
+/** A dot coloured by style.css and the word: no emoji, which render as empty boxes without an emoji font. */
 export function StateBadge({ state }: { state: DisplayState }) {
   return (
     <span class={`state state-word-${state}`} data-state={state}>
-      <span aria-hidden="true">{STATE_SYMBOL[state]}</span> {state}
+      <StateDot state={state} /> {state}
     </span>
   );
+}
+
+export function StateDot({ state }: { state: DisplayState }) {
+  return <span class={`dot dot-${state}`} aria-hidden="true"></span>;
 }
 
 const LABELS: Record<ServerAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' };
@@ -123,6 +124,15 @@ export function serverHref(name: string): string {
   return `/servers/${nameSegment(name)}`;
 }
 
-export function formatTime(time: number): string {
-  return new Date(time).toISOString().replace('T', ' ').slice(0, 19);
+/**
+ * A moment in time: dashboard.js shows it in the browser's time zone, one format everywhere, the full
+ * time on hover. Until then (and without JS) it reads in UTC, saying so.
+ */
+export function Time({ at }: { at: number }) {
+  const iso = new Date(at).toISOString();
+  return (
+    <time datetime={iso} title={iso}>
+      {iso.replace('T', ' ').slice(0, 19)} UTC
+    </time>
+  );
 }

@@ -1,13 +1,31 @@
 /** One server: its figures and graphs, the effective policy, the last transitions, and a live log tail. */
 import { formatBytes, formatLatency, formatPercent, type ServerDetail } from '../src/view-model.js';
-import { LineChart } from './chart.js';
-import { ActionButtons, Figures, formatTime, Layout, serverHref, StateBadge } from './components.js';
+import { Charts, type ChartSpec } from './chart.js';
+import { ActionButtons, Figures, Layout, serverHref, StateBadge, Time } from './components.js';
+import { PolicyTable } from './policy.js';
+
+const FORMAT = { percent: formatPercent, bytes: formatBytes, ms: formatLatency };
+
+/** The tab says the state, so a server that crashes shows in the tab strip. */
+export const detailTitle = (server: ServerDetail) => `${server.name} ${server.state}`;
 
 export function DetailPage(props: { server: ServerDetail; dev: boolean; version: string; hasLogFile: boolean }) {
   const { server } = props;
   const href = serverHref(server.name);
   return (
-    <Layout title={server.name} page="server" dev={props.dev} version={props.version}>
+    <Layout
+      title={detailTitle(server)}
+      page="server"
+      dev={props.dev}
+      version={props.version}
+      head={
+        <>
+          <link rel="stylesheet" href="/assets/uPlot.min.css" />
+          <script src="/assets/uPlot.iife.min.js" defer></script>
+          <script src="/assets/charts.js" defer></script>
+        </>
+      }
+    >
       <div id="live" hx-get={`/ui${href}`} hx-trigger="every 5s, orch:transition from:body" hx-sync="this:queue last">
         <DetailLive server={server} />
       </div>
@@ -70,7 +88,16 @@ export function DetailPage(props: { server: ServerDetail; dev: boolean; version:
 }
 
 export function DetailLive({ server }: { server: ServerDetail }) {
-  const { history } = server;
+  const { history, policy } = server;
+  const specs: ChartSpec[] = [
+    { label: 'CPU', series: 'cpuPercent', unit: 'percent', limit: policy.health.cpuPercent },
+    { label: 'Memory', series: 'memoryBytes', unit: 'bytes', limit: policy.health.memoryBytes },
+    { label: 'Ping', series: 'pingMs', unit: 'ms' },
+  ];
+  const last = (spec: ChartSpec) => {
+    const value = (history[spec.series] as (number | null)[]).filter((v) => v !== null).at(-1);
+    return value === undefined ? '–' : FORMAT[spec.unit](value);
+  };
   return (
     <>
       <h1 data-server={server.name} data-state={server.state} data-pid={server.pid ?? ''}>
@@ -84,11 +111,7 @@ export function DetailLive({ server }: { server: ServerDetail }) {
         <ActionButtons name={server.name} state={server.state} />
       </div>
       <h2>Last hour</h2>
-      <div class="charts">
-        <LineChart label="CPU" at={history.at} values={history.cpuPercent} format={formatPercent} />
-        <LineChart label="Memory" at={history.at} values={history.memoryBytes} format={formatBytes} />
-        <LineChart label="Ping" at={history.at} values={history.pingMs} format={formatLatency} />
-      </div>
+      <Charts source={`/api${serverHref(server.name)}`} specs={specs} last={last} />
       <h2>Transitions</h2>
       <div class="panel">
         <table>
@@ -102,7 +125,9 @@ export function DetailLive({ server }: { server: ServerDetail }) {
           <tbody>
             {[...server.transitions].reverse().map((t) => (
               <tr>
-                <td class="time">{formatTime(t.time)}</td>
+                <td class="time">
+                  <Time at={t.time} />
+                </td>
                 <td>
                   {t.from} → {t.to}
                 </td>
@@ -113,25 +138,5 @@ export function DetailLive({ server }: { server: ServerDetail }) {
         </table>
       </div>
     </>
-  );
-}
-
-function PolicyTable({ policy }: { policy: ServerDetail['policy'] }) {
-  const rows = Object.entries(policy).flatMap(([section, values]) =>
-    typeof values === 'object' ? Object.entries(values).map(([key, value]) => [`${section}.${key}`, String(value)]) : [[section, String(values)]],
-  );
-  return (
-    <table>
-      <tbody>
-        {rows.map(([key, value]) => (
-          <tr>
-            <th>
-              <code>{key}</code>
-            </th>
-            <td class="num">{value}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -1,6 +1,6 @@
 /** The transition timeline across every server, newest first; under it, where webhooks posted them. */
-import { orDash, type HookStatus, type Transition } from '../src/view-model.js';
-import { formatTime, Layout, serverHref, StateBadge } from './components.js';
+import type { HookStatus, Transition } from '../src/view-model.js';
+import { Layout, serverHref, StateBadge, Time } from './components.js';
 
 export function EventsPage(props: { events: Transition[]; hooks: HookStatus[]; dev: boolean; version: string }) {
   return (
@@ -60,8 +60,16 @@ function Webhooks({ hooks }: { hooks: HookStatus[] }) {
                 <td>{hook.failed}</td>
                 <td>{hook.dropped}</td>
                 <td>{hook.queued}</td>
-                <td class="time">{orDash(hook.lastDeliveredAt, formatTime)}</td>
-                <td>{orDash(hook.lastError, (error) => `${error.message} (${formatTime(error.at)})`)}</td>
+                <td class="time">{hook.lastDeliveredAt === null ? '–' : <Time at={hook.lastDeliveredAt} />}</td>
+                <td>
+                  {hook.lastError ? (
+                    <>
+                      {hook.lastError.message} (<Time at={hook.lastError.at} />)
+                    </>
+                  ) : (
+                    '–'
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -76,7 +84,9 @@ export function EventRows({ events }: { events: Transition[] }) {
     <>
       {events.map((t) => (
         <tr>
-          <td class="time">{formatTime(t.time)}</td>
+          <td class="time">
+            <Time at={t.time} />
+          </td>
           <td>
             <a href={serverHref(t.server)}>{t.server}</a>
           </td>

@@ -1,18 +1,49 @@
-/** The overview: a summary bar, a filter, and one card per server, refreshed as transitions happen. */
-import { DISPLAY_STATES, type ServerGroup, type ServerStatus } from '../src/view-model.js';
-import { ActionButtons, Figures, Layout, serverHref, STATE_SYMBOL, StateBadge } from './components.js';
+/** The overview: the daemon's own figures, a summary bar, a filter, and one card per server, refreshed as transitions happen. */
+import {
+  DISPLAY_STATES,
+  formatBytes,
+  formatLatency,
+  formatPercent,
+  formatUptime,
+  type DaemonHealth,
+  type DisplayState,
+  type ServerGroup,
+  type ServerStatus,
+} from '../src/view-model.js';
+import { ActionButtons, Figures, Layout, serverHref, StateBadge, StateDot } from './components.js';
+
+/** The states someone should look at; the tab title counts them ("2 crashed · orch"), or says all is well. */
+const ATTENTION: readonly DisplayState[] = ['crashed', 'unhealthy', 'backoff'];
+
+export function overviewTitle(servers: ServerStatus[]): string {
+  const counts = ATTENTION.map((state) => [state, servers.filter((s) => s.state === state).length] as const).filter(([, n]) => n > 0);
+  return counts.length === 0 ? 'Overview' : counts.map(([state, n]) => `${n} ${state}`).join(', ');
+}
 
 export interface OverviewFilter {
   name?: string;
   state?: string;
 }
 
-export function OverviewPage(props: { servers: ServerStatus[]; groups: ServerGroup[]; config: string; dev: boolean; version: string }) {
+export function OverviewPage(props: {
+  servers: ServerStatus[];
+  groups: ServerGroup[];
+  config: string;
+  health: DaemonHealth;
+  dev: boolean;
+  version: string;
+}) {
   return (
-    <Layout title="Overview" page="overview" dev={props.dev} version={props.version}>
-      <p class="config">
-        config: <code data-config>{props.config}</code>
-      </p>
+    <Layout title={overviewTitle(props.servers)} page="overview" dev={props.dev} version={props.version}>
+      <section class="daemon" aria-label="The orch daemon">
+        <p class="config">
+          config: <code data-config>{props.config}</code>
+        </p>
+        <div id="daemon" hx-get="/ui/daemon" hx-trigger="every 5s" hx-sync="this:replace">
+          <DaemonFigures health={props.health} />
+        </div>
+        <a href="/metrics">metrics</a>
+      </section>
       <section id="filters" class="filters" aria-label="Filter servers">
         <input
           id="filter-name"
@@ -57,7 +88,7 @@ export function OverviewLive({ servers, groups, filter }: { servers: ServerStatu
           const count = servers.filter((s) => s.state === state).length;
           return count === 0 ? null : (
             <span data-summary={state}>
-              {STATE_SYMBOL[state]} {count} {state}
+              <StateDot state={state} /> {count} {state}
             </span>
           );
         })}
@@ -84,5 +115,25 @@ export function ServerCard({ server }: { server: ServerStatus }) {
       {server.lastError && server.state !== 'running' ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
       <ActionButtons name={server.name} state={server.state} />
     </article>
+  );
+}
+
+/** The daemon's own cost: a supervisor that grows or stalls is the first thing to rule out. */
+export function DaemonFigures({ health }: { health: DaemonHealth }) {
+  const rows: [string, string, string, string?][] = [
+    ['uptime', 'up', formatUptime(health.uptimeMs), `since ${health.startedAt}`],
+    ['rss', 'RSS', formatBytes(health.rssBytes)],
+    ['cpu', 'CPU', formatPercent(health.cpuPercent), 'over the last 10 s'],
+    ['delay', 'event-loop delay p99', formatLatency(health.eventLoopDelay.p99Ms), `p50 ${formatLatency(health.eventLoopDelay.p50Ms)}, max ${formatLatency(health.eventLoopDelay.maxMs)}`],
+  ];
+  return (
+    <dl class="daemon-figures">
+      {rows.map(([key, label, value, hint]) => (
+        <div title={hint}>
+          <dt>{label}</dt>
+          <dd data-daemon={key}>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

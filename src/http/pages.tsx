@@ -3,11 +3,12 @@
  * Without a session every page shows how to get in, never the data.
  */
 import { readFile } from 'node:fs/promises';
-import { Hono } from 'hono';
-import { DetailLive, DetailPage } from '../../ui/detail.js';
+import { Hono, type Context } from 'hono';
+import { PageTitle } from '../../ui/components.js';
+import { DetailLive, DetailPage, detailTitle } from '../../ui/detail.js';
 import { EventRows, EventsPage } from '../../ui/events.js';
 import { LoginNeeded } from '../../ui/login.js';
-import { OverviewLive, OverviewPage } from '../../ui/overview.js';
+import { DaemonFigures, OverviewLive, OverviewPage, overviewTitle } from '../../ui/overview.js';
 import { ChartView, StatechartPage } from '../../ui/statechart.js';
 import { UnknownServerPage } from '../../ui/unknown-server.js';
 import { nameFromSegment } from '../config/server-name.js';
@@ -37,11 +38,14 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
       : handleError(error, c, deps.onInternalError),
   );
 
-  pages.get('/assets/:file', (c) => {
-    const asset = assets.get(c.req.param('file'));
+  const serveAsset = (file: string) => (c: Context) => {
+    const asset = assets.get(file);
     if (!asset) return c.notFound();
     return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
-  });
+  };
+  pages.get('/assets/:file', (c) => serveAsset(c.req.param('file'))(c));
+  // Where browsers and other clients look without a <link rel="icon">: the same SVG, not a 404.
+  pages.get('/favicon.ico', serveAsset('favicon.svg'));
 
   pages.use('*', async (c, next) => {
     if (c.req.path.startsWith('/assets/')) return next();
@@ -55,27 +59,38 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
         servers={supervision.statuses()}
         groups={supervision.groups()}
         config={supervision.configPath()}
+        health={deps.health()}
         dev={dev}
         version={VERSION}
       />,
     ),
   );
-  pages.get('/ui/overview', (c) =>
-    c.html(
-      <OverviewLive
-        servers={supervision.statuses()}
-        groups={supervision.groups()}
-        filter={{ name: c.req.query('name'), state: c.req.query('state') }}
-      />,
-    ),
-  );
+  pages.get('/ui/overview', (c) => {
+    const servers = supervision.statuses();
+    return c.html(
+      <>
+        <PageTitle title={overviewTitle(servers)} />
+        <OverviewLive servers={servers} groups={supervision.groups()} filter={{ name: c.req.query('name'), state: c.req.query('state') }} />
+      </>,
+    );
+  });
+
+  pages.get('/ui/daemon', (c) => c.html(<DaemonFigures health={deps.health()} />));
 
   pages.get('/servers/:name', (c) => {
     const name = nameFromSegment(c.req.param('name'));
     const server = supervision.detail(name);
     return c.html(<DetailPage server={server} dev={dev} version={VERSION} hasLogFile={supervision.logs.filePath(name) !== undefined} />);
   });
-  pages.get('/ui/servers/:name', (c) => c.html(<DetailLive server={supervision.detail(nameFromSegment(c.req.param('name')))} />));
+  pages.get('/ui/servers/:name', (c) => {
+    const server = supervision.detail(nameFromSegment(c.req.param('name')));
+    return c.html(
+      <>
+        <PageTitle title={detailTitle(server)} />
+        <DetailLive server={server} />
+      </>,
+    );
+  });
   pages.get('/servers/:name/log', async (c) => {
     const name = nameFromSegment(c.req.param('name'));
     supervision.status(name);

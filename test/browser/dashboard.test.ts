@@ -2,15 +2,15 @@
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core (no browser download),
  * against a real daemon on the bundled demo config. If the browser cannot start, this fails.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DEMO = fileURLToPath(new URL('../../examples/demo.mcp.json', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `ORCH_SCREENSHOTS=docs npm test` refreshes the README's pictures. */
 const SHOTS = process.env.ORCH_SCREENSHOTS;
 
@@ -22,7 +22,10 @@ let base: string;
 beforeAll(async () => {
   sandbox = createSandbox();
   sandbox.env.NODE_ENV = 'development';
-  const started = await runOrch(['start', '--config', DEMO], sandbox.env, 60_000);
+  // The demo through a link in the sandbox: the pages (and the screenshots) show no path of this machine.
+  const demo = join(dirname(sandbox.home), 'demo');
+  symlinkSync(ROOT, demo);
+  const started = await runOrch(['start', '--config', join(demo, 'examples/demo.mcp.json')], sandbox.env, 60_000);
   expect(started.code, started.stderr).toBe(0);
   const link = await runOrch(['dashboard', '--no-open'], sandbox.env);
   expect(link.code, link.stderr).toBe(0);
@@ -40,6 +43,12 @@ afterAll(async () => {
 });
 
 const cardState = (name: string) => page.locator(`.card[data-server="${name}"]`).getAttribute('data-state');
+/** The tick labels uPlot drew on a graph's canvas (it keeps them on the instance): [time axis, value axis]. */
+const axisLabels = (chart: string) =>
+  page.evaluate((label) => {
+    const figure = document.querySelector(`figure[data-chart="${label}"]`) as HTMLElement & { plot: { axes: { _values: string[] | null }[] } };
+    return figure.plot.axes.map((axis) => axis._values ?? []);
+  }, chart);
 
 describe('dashboard in Chromium', () => {
   it('the login link sets the session; every demo server reaches running', async () => {
@@ -54,6 +63,21 @@ describe('dashboard in Chromium', () => {
       await page.screenshot({ path: join(SHOTS, 'overview.png') });
     }
   }, 60_000);
+
+  it('shows each state as a coloured dot and its word, figures in human units, the daemon in the header', async () => {
+    const dot = page.locator('.card[data-server="memory"] .state .dot');
+    const colours = await dot.evaluate((el) => ({ dot: getComputedStyle(el).backgroundColor, word: getComputedStyle(el.parentElement!).color }));
+    expect(colours.dot).toBe(colours.word);
+    expect(colours.dot).not.toBe('rgba(0, 0, 0, 0)');
+    expect(await dot.evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(5);
+    expect(await page.textContent('.card[data-server="memory"] .state')).toBe(' running');
+    expect(await page.textContent('.card[data-server="memory"] [data-figure="memory"]')).toMatch(/^\d+(\.\d)? MB$/);
+    expect(await page.textContent('[data-daemon="rss"]')).toMatch(/^\d+(\.\d)? MB$/);
+    expect(await page.textContent('[data-config]')).not.toContain(ROOT);
+    expect(await page.title()).toBe('Overview · orch');
+    const favicon = await page.request.get(`${base}/favicon.ico`);
+    expect(favicon.headers()['content-type']).toBe('image/svg+xml');
+  });
 
   it('Restart passes through starting to running with a new pid', async () => {
     const card = page.locator('.card[data-server="memory"]');
@@ -109,8 +133,45 @@ describe('dashboard in Chromium', () => {
       { timeout: 20_000 },
     );
     await page.waitForFunction(() => document.querySelector<HTMLElement>('h1[data-server]')?.dataset.state === 'running', undefined, { timeout: 20_000 });
-    await page.locator('figure[data-chart="Memory"] polyline').waitFor({ timeout: 20_000 });
+    // Log lines, transitions and the policy read in local time and human units.
+    expect(await page.locator('#log .line time').first().textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // (A live refresh may have just swapped the rows in: they are shown in local time right after.)
+    await expect.poll(() => page.locator('td.time time').first().getAttribute('title')).toMatch(/\d{4}.*\(\d{4}-\d\d-\d\dT/);
+    expect(await page.textContent('[data-policy="restart.resetAfterMs"]')).toBe('2 min');
+    expect(await page.textContent('[data-policy="health.memoryBytes"]')).toBe('1 GB');
+  }, 60_000);
+
+  it('graphs real samples with a time axis, a value axis in units, the limit line and hover values', async () => {
+    // The sampler adds a point every few seconds: wait for a line, then for the live region to redraw it.
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('figure[data-chart="Memory"]')?.dataset.points) >= 3, undefined, {
+      timeout: 30_000,
+    });
+    const [time, values] = await axisLabels('Memory');
+    expect(time!.length).toBeGreaterThan(0);
+    for (const label of time!) expect(label).toMatch(/^\d\d:\d\d(:\d\d)?$/);
+    // The 1 GB limit is on the scale, so the axis reaches it.
+    expect(values).toContain('1 GB');
+    for (const label of values!) expect(label).toMatch(/^(0|\d+(\.\d+)? (KB|MB|GB))$/);
+    expect((await axisLabels('CPU'))[1]!.every((label) => label.endsWith('%'))).toBe(true);
+    expect(await page.locator('figure[data-chart="Memory"] .u-legend').textContent()).toContain('limit');
+    expect(await page.locator('figure[data-chart="Ping"] .u-legend').textContent()).not.toContain('limit');
+    // Hovering the middle of the graph shows the values at that time in the legend.
+    const over = page.locator('figure[data-chart="Memory"] .u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+    const legend = page.locator('figure[data-chart="Memory"] .u-legend .u-series');
+    await expect.poll(() => legend.nth(1).locator('.u-value').textContent()).toMatch(/^\d+(\.\d)? MB$/);
+    expect(await legend.nth(0).locator('.u-value').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(await legend.nth(2).locator('.u-value').textContent()).toBe('1 GB');
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'detail.png'), fullPage: true });
+    await page.mouse.move(0, 0);
+    // The live region's refresh redraws the same graph with the new samples; the tab title follows the state.
+    const points = await page.locator('figure[data-chart="Memory"]').getAttribute('data-points');
+    await page.waitForFunction((before) => Number(document.querySelector<HTMLElement>('figure[data-chart="Memory"]')?.dataset.points) > Number(before), points, {
+      timeout: 20_000,
+    });
+    expect(await page.locator('figure[data-chart="Memory"] canvas').count()).toBe(1);
+    expect(await page.title()).toBe('memory running · orch');
   }, 60_000);
 
   it('the statechart page highlights the current state of each server', async () => {

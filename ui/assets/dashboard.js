@@ -1,6 +1,38 @@
-// orch dashboard: transitions pushed over SSE refresh the live regions; the log tail follows its stream.
+// orch dashboard: transitions pushed over SSE refresh the live regions; the log tail follows its stream;
+// every time shows in the browser's time zone, one format everywhere, the full time on hover.
 (function () {
   'use strict';
+  var pad = function (n) { return String(n).padStart(2, '0'); };
+  var fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+  var time = {
+    // Sortable and the same in every locale: 2026-11-25 10:00:00, local time.
+    short: function (date) {
+      return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + ' ' +
+        pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
+    },
+    full: function (date) { return fullFormat.format(date) + ' (' + date.toISOString() + ')'; },
+    element: function (date) {
+      var el = document.createElement('time');
+      el.dateTime = date.toISOString();
+      el.textContent = time.short(date);
+      el.title = time.full(date);
+      return el;
+    },
+  };
+  // charts.js labels its hover values with the same format.
+  window.orchTime = time;
+  // The server renders <time datetime> in UTC; each one is shown again in local time.
+  var localize = function (root) {
+    root.querySelectorAll('time[datetime]').forEach(function (el) {
+      var date = new Date(el.dateTime);
+      if (isNaN(date)) return;
+      el.textContent = time.short(date);
+      el.title = time.full(date);
+    });
+  };
+  localize(document);
+  // On swap, before the browser paints the UTC text.
+  document.body.addEventListener('htmx:afterSwap', function (event) { localize(event.target); });
   var flash = function (text) {
     var box = document.getElementById('flash');
     if (!box) return;
@@ -41,7 +73,8 @@
       var atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
       var row = document.createElement('div');
       row.className = 'line line-' + line.stream;
-      row.textContent = new Date(line.time).toLocaleTimeString() + '  ' + (line.stream === 'stderr' ? '' : '[' + line.stream + '] ') + line.text;
+      row.appendChild(time.element(new Date(line.time)));
+      row.appendChild(document.createTextNode('  ' + (line.stream === 'stderr' ? '' : '[' + line.stream + '] ') + line.text));
       log.appendChild(row);
       while (log.childNodes.length > MAX_LINES) log.removeChild(log.firstChild);
       if (atBottom) log.scrollTop = log.scrollHeight;
