@@ -3,6 +3,7 @@
  * wires inspection to the logs. The monitor (and later the daemon) boot orch through here alone.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { ConsolaInstance } from 'consola';
 import { createActor, toPromise, type ActorRefFrom } from 'xstate';
 import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
@@ -28,9 +29,13 @@ import { commandable, serverActorId, shutdownDeadlineMs, supervisorMachine } fro
 import { ResourceHistory } from './metrics/history.js';
 import { serverMark } from './os/marked.js';
 import { StorageProblems } from './storage/problems.js';
-import type { ResourceSample } from './machines/server.types.js';
+import type { ResourceSample, ToolsAnswer } from './machines/server.types.js';
 import { remoteStatus, serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
+import { describeServer, DESCRIBED_TRANSITIONS, type ServerDescription } from './description.js';
+import { rotatedPaths } from './logs/flush.js';
+import { findMarked } from './os/marked.js';
+import { processTree } from './os/tree-info.js';
 import { VERSION } from './version.js';
 
 export interface OrchestratorOptions {
@@ -68,6 +73,8 @@ export interface Orchestrator {
   status(name: string): ServerStatus;
   statuses(): ServerStatus[];
   detail(name: string, transitions?: number): ServerDetail;
+  /** The detail, its tools (asked over its MCP link, within its health timeout), its process tree and log files. */
+  describe(name: string): Promise<ServerDescription>;
   stateValue(name: string): unknown;
   /** Every transition as it happens; returns the unsubscribe. */
   subscribe(listener: (transition: Transition) => void): () => void;
@@ -216,6 +223,28 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return { acted, notes, servers: acted.map(status) };
   };
   let shutdown: Promise<void> | undefined;
+  const detail = (name: string, transitions = 50) => {
+    if (remote.some((server) => server.name === name)) {
+      throw new OrchError('BAD_REQUEST', `${name} is a remote server: orch lists it, and does not run it`);
+    }
+    return serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name));
+  };
+  /** Asked of the process actor, which owns the link; the backstop covers an actor stopped before it answers. */
+  const tools = (name: string, timeoutMs: number): Promise<ToolsAnswer> => {
+    const actor = snapshot(name).children.process;
+    if (!actor) return Promise.resolve({ error: `the server is ${status(name).state}` });
+    return new Promise((resolve) => {
+      const backstop = setTimeout(() => resolve({ error: `no answer within ${timeoutMs} ms` }), timeoutMs + 1_000);
+      actor.send({
+        type: 'tools.list',
+        timeoutMs,
+        reply: (answer) => {
+          clearTimeout(backstop);
+          resolve(answer);
+        },
+      });
+    });
+  };
   const snapshot = (name: string) => {
     const child = supervisor.getSnapshot().children[serverActorId(name)];
     if (!child) throw unknownServer([name]);
@@ -265,11 +294,16 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     configPath: () => configPath,
     groups: () => supervisor.getSnapshot().context.groups,
     explain: (name, reason) => supervisor.getSnapshot().children[serverActorId(name)]?.send({ type: 'server.note', reason }),
-    detail: (name, transitions = 50) => {
-      if (remote.some((server) => server.name === name)) {
-        throw new OrchError('BAD_REQUEST', `${name} is a remote server: orch lists it, and does not run it`);
-      }
-      return serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name));
+    detail,
+    async describe(name) {
+      const described = detail(name, DESCRIBED_TRANSITIONS);
+      const mark = serverMark(owner, name);
+      const logFile = logs.filePath(name);
+      return describeServer(described, {
+        tools: await tools(name, described.policy.health.timeoutMs),
+        processTree: described.pid === null ? [] : processTree(described.pid, findMarked((m) => m === mark)),
+        logFiles: logFile ? rotatedPaths(logFile).filter((path) => existsSync(path)) : [],
+      });
     },
     stateValue: (name) => snapshot(name).value,
     subscribe(listener) {

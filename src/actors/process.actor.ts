@@ -18,6 +18,7 @@ import { describeSpawnError, groupAlive, signalGroup, spawnServer } from '../os/
 import { LineSplitter } from '../mcp/line-splitter.js';
 import { checkLiveness, negotiate, type ClientInfo } from '../mcp/handshake.js';
 import { McpLink } from '../mcp/link.js';
+import { listTools } from '../mcp/tools.js';
 
 export interface ProcessActorDeps {
   logs: ServerLogs;
@@ -53,6 +54,12 @@ export function createProcessActor(deps: ProcessActorDeps) {
           report({ type: 'process.failed', error: `internal error: ${errorMessage(error)}` });
         }
       };
+    // Said in the server's log too, so a server that never ran still has a log that tells why.
+    const spawnFailed = (error: unknown) => {
+      const failure = describeSpawnError(error, spec);
+      log('orch', failure.error);
+      report({ type: 'process.failed', ...failure });
+    };
 
     const spawnedAt = performance.now();
     const mark = deps.owner === undefined ? undefined : serverMark(deps.owner, spec.name);
@@ -60,7 +67,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
     try {
       child = spawnServer(spec, mark);
     } catch (error) {
-      report({ type: 'process.failed', ...describeSpawnError(error, spec) });
+      spawnFailed(error);
       return () => {};
     }
     const pid = child.pid;
@@ -136,7 +143,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
       child.on(
         'error',
         guard((error: Error) => {
-          if (pid === undefined) report({ type: 'process.failed', ...describeSpawnError(error, spec) });
+          if (pid === undefined) spawnFailed(error);
           else log('orch', `process error: ${error.message}`);
         }),
       );
@@ -184,6 +191,18 @@ export function createProcessActor(deps: ProcessActorDeps) {
               checkLiveness(mcp, protocol, { timeoutMs: policy.health.timeoutMs, clientInfo: deps.clientInfo }).then(
                 () => report({ type: 'probe.ok', seq, latencyMs: performance.now() - started }),
                 (error: unknown) => report({ type: 'probe.failed', seq, reason: errorMessage(error) }),
+              );
+              break;
+            }
+            case 'tools.list': {
+              const { reply, timeoutMs } = command;
+              if (!protocol) {
+                reply({ error: 'the server has not finished its MCP handshake' });
+                break;
+              }
+              listTools(mcp, protocol, { timeoutMs, clientInfo: deps.clientInfo }).then(
+                (tools) => reply({ tools }),
+                (error: unknown) => reply({ error: errorMessage(error) }),
               );
               break;
             }

@@ -44,6 +44,8 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
 
   api.get('/servers/:name', (c) => c.json({ server: supervision.detail(nameFromSegment(c.req.param('name'))) }));
 
+  api.get('/servers/:name/describe', async (c) => c.json({ server: await supervision.describe(nameFromSegment(c.req.param('name'))) }));
+
   api.get('/servers/:name/logs', (c) => {
     const name = nameFromSegment(c.req.param('name'));
     supervision.status(name);
@@ -59,6 +61,28 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
       backlog: () => lastLines(name, tail),
       subscribe: (push) => supervision.logs.subscribe((line) => line.server === name && push(line)),
     });
+  });
+
+  api.post('/servers/:name/logs/flush', async (c) => {
+    const name = nameFromSegment(c.req.param('name'));
+    supervision.status(name);
+    await supervision.logs.flush(name);
+    return c.json({ flushed: [name] });
+  });
+
+  // Every server's lines in one stream, for `orch logs -f` without a name.
+  api.get('/logs/stream', (c) => {
+    const tail = tailParam(c.req.query('tail'), 0);
+    const backlog = () =>
+      tail === 0 ? [] : supervision.names().flatMap((name) => lastLines(name, tail)).sort((a, b) => a.time - b.time).slice(-tail);
+    return sseFrom<LogLine>(c, { event: 'log', backlog, subscribe: (push) => supervision.logs.subscribe(push) });
+  });
+
+  api.post('/logs/flush', async (c) => {
+    // Remote servers have no logs of orch's.
+    const names = supervision.statuses().filter((server) => server.state !== 'remote').map((server) => server.name);
+    await Promise.all(names.map((name) => supervision.logs.flush(name)));
+    return c.json({ flushed: names });
   });
 
   api.get('/events', (c) => {

@@ -3,6 +3,7 @@ import type { EventLog } from '../logs/event-log.js';
 import type { ServerLogs } from '../logs/server-logs.js';
 import type { StorageProblem } from '../storage/problems.js';
 import type { ServerGroup } from '../machines/membership.js';
+import type { ServerDescription } from '../description.js';
 import type { ServerDetail, ServerStatus } from '../status.js';
 import type { ActionResult, ReloadChange } from '../system.js';
 import type { Transition } from '../transitions.js';
@@ -14,6 +15,8 @@ export interface Supervision {
   /** Each of these throws OrchError UNKNOWN_SERVER for a name it does not know. */
   status(name: string): ServerStatus;
   detail(name: string): ServerDetail;
+  /** `orch describe`: the detail with tools, process tree and log files; never waits past the server's health timeout. */
+  describe(name: string): Promise<ServerDescription>;
   /** The machine's state value (e.g. `{ active: { running: 'waiting' } }`), for the statechart view. */
   stateValue(name: string): unknown;
   /** Names and `@group`s, or every server; answers with the servers acted on. */
@@ -26,7 +29,7 @@ export interface Supervision {
   configPath(): string;
   /** Re-reads the config (or switches to `path`): throws OrchError CONFIG_* and changes nothing when it is invalid. */
   reload(path?: string): Promise<ReloadResult>;
-  logs: Pick<ServerLogs, 'tail' | 'subscribe' | 'filePath'>;
+  logs: Pick<ServerLogs, 'tail' | 'subscribe' | 'filePath' | 'flush'>;
   events: Pick<EventLog, 'list'>;
   subscribe(listener: (transition: Transition) => void): () => void;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LogFile, type DroppedLines } from '../storage/log-file.js';
 import type { StorageProblems } from '../storage/problems.js';
 import { logFileName } from './file-name.js';
+import { emptyLogFiles } from './flush.js';
 import { RingBuffer } from './ring-buffer.js';
 import type { RotationPolicy } from './rotating-file.js';
 
@@ -39,6 +40,8 @@ export class ServerLogs {
   private readonly rings = new Map<string, RingBuffer<LogLine>>();
   private readonly files = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
+  /** Servers whose files are being emptied: their lines stay in memory only until it is done. */
+  private readonly flushing = new Set<string>();
   private readonly now: () => number;
   private closed = false;
 
@@ -72,6 +75,24 @@ export class ServerLogs {
     this.files.delete(server);
   }
 
+  /**
+   * Empties a server's log, in memory and on disk. Its file is closed before the truncation so the
+   * stream does not go on counting from the old size; the next line opens it again.
+   */
+  async flush(server: string): Promise<void> {
+    this.rings.delete(server);
+    const file = this.files.get(server);
+    this.files.delete(server);
+    this.flushing.add(server);
+    try {
+      await file?.close();
+      const path = this.filePath(server);
+      if (path) emptyLogFiles(path, this.options.rotation?.files);
+    } finally {
+      this.flushing.delete(server);
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const files = [...this.files.values()];
@@ -96,7 +117,7 @@ export class ServerLogs {
   private file(server: string): LogFile | undefined {
     const path = this.filePath(server);
     // Lines that come after close (a last exit at shutdown) stay in memory only.
-    if (!path || this.closed) return undefined;
+    if (!path || this.closed || this.flushing.has(server)) return undefined;
     let file = this.files.get(server);
     if (!file) {
       const dropNotice = (dropped: DroppedLines): LogLine => ({

@@ -1,5 +1,6 @@
 /** The server machine's context, input and events: the contract between the machine, its actors and readers. */
 import type { Policy, ProtocolMode } from '../config/policy.js';
+import type { ToolSummary } from '../mcp/tools.js';
 
 export const SERVER_STATES = ['stopped', 'starting', 'running', 'unhealthy', 'backoff', 'stopping', 'crashed'] as const;
 export type ServerStateName = (typeof SERVER_STATES)[number];
@@ -110,7 +111,17 @@ export type ServerEvent =
 export type ProcessCommand =
   | { type: 'process.closeStdin' }
   | { type: 'process.signal'; signal: NodeJS.Signals }
-  | { type: 'probe.check'; seq: number };
+  | { type: 'probe.check'; seq: number }
+  | ToolsRequest;
+
+/** A read the daemon asks of a running server (`orch describe`): it changes nothing, so the machine never sees it. */
+export interface ToolsRequest {
+  type: 'tools.list';
+  timeoutMs: number;
+  reply: (answer: ToolsAnswer) => void;
+}
+
+export type ToolsAnswer = { tools: ToolSummary[] } | { error: string };
 
 /** Sent to the supervisor whenever a server comes to rest in `stopped` or `crashed`. */
 export interface ServerSettledEvent {

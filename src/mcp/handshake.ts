@@ -34,7 +34,7 @@ export async function checkLiveness(
   protocol: ProtocolInfo,
   options: { timeoutMs: number; clientInfo: ClientInfo },
 ): Promise<void> {
-  if (protocol.generation === STATELESS_VERSION) await link.request('server/discover', discoverParams(options.clientInfo), options.timeoutMs);
+  if (protocol.generation === STATELESS_VERSION) await link.request('server/discover', statelessParams(options.clientInfo), options.timeoutMs);
   else await link.request('ping', undefined, options.timeoutMs);
 }
 
@@ -79,7 +79,7 @@ function negotiateAuto(link: McpLink, options: NegotiateOptions): Promise<Protoc
 }
 
 async function discover(link: McpLink, options: NegotiateOptions): Promise<ProtocolInfo> {
-  const result = asObject(await link.request('server/discover', discoverParams(options.clientInfo), options.timeoutMs));
+  const result = asObject(await link.request('server/discover', statelessParams(options.clientInfo), options.timeoutMs));
   const versions = Array.isArray(result.supportedVersions) ? result.supportedVersions : [];
   if (!versions.includes(STATELESS_VERSION)) {
     throw new Error(`server/discover does not list ${STATELESS_VERSION} (it lists ${versions.join(', ') || 'nothing'})`);
@@ -111,7 +111,8 @@ async function initialize(link: McpLink, options: NegotiateOptions): Promise<Pro
   };
 }
 
-function discoverParams(clientInfo: ClientInfo) {
+/** What every request of the stateless generation carries, since there is no session to remember it. */
+export function statelessParams(clientInfo: ClientInfo) {
   return {
     _meta: {
       'io.modelcontextprotocol/protocolVersion': STATELESS_VERSION,

@@ -1,6 +1,7 @@
 /** A Supervision that records what it is told, for testing the HTTP app without processes. */
 import { createActor } from 'xstate';
 import { resolvePolicy } from '../../src/config/policy.js';
+import { describeServer } from '../../src/description.js';
 import { serverMachine } from '../../src/machines/server.machine.js';
 import { OrchError } from '../../src/errors.js';
 import type { AppDeps, DaemonHealth, Supervision } from '../../src/http/deps.js';
@@ -69,6 +70,13 @@ export function createFakeSupervision(states: Record<string, ServerStateName> = 
         pingMs: [null, 0.4],
       });
     },
+    // Tools as a running server would list them; a stopped one says why it cannot.
+    describe: async (name) =>
+      describeServer(supervision.detail(name), {
+        tools: status(name).state === 'running' ? { tools: [{ name: 'read_graph', description: 'Read the whole graph' }] } : { error: 'the server is stopped' },
+        processTree: status(name).pid === null ? [] : [{ pid: status(name).pid!, ppid: 1, command: 'node server.js', rssBytes: 52_428_800 }],
+        logFiles: [`/orch/logs/${name}.log`],
+      }),
     stateValue: (name) => {
       const state = status(name).state;
       return state === 'running' || state === 'unhealthy' ? { active: { [state]: 'waiting' } } : ['starting', 'stopping'].includes(state) ? { active: state } : state;
