@@ -14,7 +14,10 @@ export interface PrinterOptions {
   color: boolean;
 }
 
-export function linePrinter(options: PrinterOptions, write = (text: string) => process.stdout.write(text)): (line: LogLine) => void {
+export function linePrinter(
+  options: PrinterOptions,
+  write: (text: string) => unknown = (text) => process.stdout.write(text),
+): (line: LogLine) => void {
   if (options.json) {
     return (line) => write(`${JSON.stringify({ time: new Date(line.time).toISOString(), server: line.server, stream: line.stream, text: line.text })}\n`);
   }
