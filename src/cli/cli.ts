@@ -1,13 +1,17 @@
 /**
  * The `orch` command. Every verb lazy-imports its module so the CLI starts fast; user mistakes
- * print one line and exit 1 (a failed action) or 2 (a usage error), never a stack trace.
+ * print one line and exit 1 (a failed action), 2 (a usage error) or 3 (a partial start), never a stack trace.
  */
 import { cac } from 'cac';
-import { isOrchError, OrchError } from '../errors.js';
+import { isOrchError, OrchError, type OrchErrorCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { endOnClosedOutput } from './closed-output.js';
 import type { BackupFlags } from './commands/backup.js';
+import type { LogsFlags } from './commands/logs.js';
 import type { DaemonFlags } from './options.js';
+
+/** Beyond 1 for a failure: a usage error, and a start where some servers came up and some did not. */
+const EXIT_CODE: Partial<Record<OrchErrorCode, number>> = { USAGE: 2, PARTIAL_START: 3 };
 
 /** They run a daemon, which must outlive a closed terminal (it sets its own output handlers). */
 const RUNS_A_DAEMON = new Set(['daemon', 'monitor']);
@@ -16,59 +20,76 @@ interface ServerFlags {
   server?: string | string[];
 }
 
+interface JsonFlag {
+  json?: boolean;
+}
+
 export function createCLI() {
   const cli = cac('orch');
   const names = async (positional: string[], flags: ServerFlags) =>
     (await import('./options.js')).serverNames(positional, flags.server);
 
   cli
-    .command('start [...names]', 'Start servers (all enabled ones by default; NAME or @GROUP), launching the daemon if none runs')
+    .command('start [...names]', 'Start servers (all enabled ones by default; NAME, @GROUP or all), launching the daemon if none runs')
     .option('--server <name>', 'A server to start (repeatable; same as a positional name)')
+    .option('--json', 'Print {acted, notes, servers} once they settle')
     .option('--config <path>', 'MCP config file; a running daemon switches to it (default: the last one used, else ~/.mcp.json)')
     .option('--port <port>', 'Port for a new daemon (default: ORCH_PORT, the config, or 5000; 0 picks a free one)')
     .option('--host <host>', 'Address for a new daemon to listen on (default: 127.0.0.1)')
     .example('orch start --config ./examples/demo.mcp.json')
-    .action(async (positional: string[], flags: ServerFlags & DaemonFlags) => {
+    .example('orch start memory @dev')
+    .action(async (positional: string[], flags: ServerFlags & DaemonFlags & JsonFlag) => {
       const { startCommand } = await import('./commands/control.js');
       await startCommand(await names(positional, flags), flags);
     });
 
   cli
-    .command('stop [...names]', 'Stop servers (all by default; NAME or @GROUP); the daemon keeps running')
+    .command('stop [...names]', 'Stop servers (all by default; NAME, @GROUP or all); the daemon keeps running')
     .option('--server <name>', 'A server to stop (repeatable)')
-    .action(async (positional: string[], flags: ServerFlags) => {
+    .option('--json', 'Print {acted, notes, servers} once they settle')
+    .example('orch stop memory')
+    .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { stopCommand } = await import('./commands/control.js');
-      await stopCommand(await names(positional, flags));
+      await stopCommand(await names(positional, flags), flags);
     });
 
   cli
-    .command('restart [...names]', 'Restart the named servers (NAME or @GROUP)')
+    .command('restart [...names]', 'Restart servers (all enabled ones by default; NAME, @GROUP or all)')
     .option('--server <name>', 'A server to restart (repeatable)')
-    .action(async (positional: string[], flags: ServerFlags) => {
+    .option('--json', 'Print {acted, notes, servers} once they are back')
+    .example('orch restart @dev')
+    .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { restartCommand } = await import('./commands/control.js');
-      await restartCommand(await names(positional, flags));
+      await restartCommand(await names(positional, flags), flags);
     });
 
   cli
-    .command('status', 'Every server: state, pid, uptime, restarts, CPU, memory, last ping')
+    .command('status [...names]', 'Each server (all by default; NAME or all): state, pid, uptime, restarts, CPU, memory, last ping')
+    .option('--server <name>', 'A server to show (repeatable)')
     .option('--json', 'Machine-readable output')
-    .action(async (flags: { json?: boolean }) => {
+    .example('orch status memory --json')
+    .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { statusCommand } = await import('./commands/status.js');
-      await statusCommand(flags);
+      await statusCommand(await names(positional, flags), flags);
     });
 
   cli
     .command('hooks', 'Every webhook: its events and how many deliveries succeeded, failed or were dropped, and the last error')
     .option('--json', 'Machine-readable output')
-    .action(async (flags: { json?: boolean }) => {
+    .example('orch hooks --json')
+    .action(async (flags: JsonFlag) => {
       const { hooksCommand } = await import('./commands/hooks.js');
       await hooksCommand(flags);
     });
 
-  cli.command('reload', 'Re-read the config file: add, remove and restart what changed, print one line a server').action(async () => {
-    const { reloadCommand } = await import('./commands/reload.js');
-    await reloadCommand();
-  });
+  cli
+    .command('reload', 'Re-read the config file: add, remove and restart what changed, print one line a server')
+    .option('--json', 'Print {config, changes}')
+    .example('orch reload')
+    .action(async (flags: JsonFlag) => {
+      const { reloadCommand } = await import('./commands/reload.js');
+      await reloadCommand(flags);
+    });
 
   cli
     .command('backup [file]', 'Write the config in use, the wanted state and optionally the logs to one tar.gz (default: orch-backup-TIME.tar.gz here)')
@@ -91,10 +112,24 @@ export function createCLI() {
     });
 
   cli
-    .command('logs <name>', "A server's recent stderr")
-    .option('-f, --follow', 'Keep printing new lines until Ctrl-C')
+    .command('describe <name>', 'Everything about one server: command, env names, policy, protocol, tools, process tree, restarts, log files')
+    .option('--json', 'Machine-readable output')
+    .example('orch describe memory')
+    .action(async (name: string, flags: { json?: boolean }) => {
+      const { describeCommand } = await import('./commands/describe.js');
+      await describeCommand(name, flags);
+    });
+
+  cli
+    .command('logs [name]', "Servers' stderr from the log files (every server, interleaved, without a name); works with no daemon running")
+    .option('-f, --follow', 'Keep printing new lines until Ctrl-C (needs the daemon)')
     .option('-n, --lines <n>', 'How many recent lines (default 50)')
-    .action(async (name: string, flags: { follow?: boolean; lines?: string }) => {
+    .option('--since <when>', 'Only lines since a time ago (30s, 10m, 2h, 1d) or a date')
+    .option('--json', 'One JSON object a line: {time, server, stream, text}')
+    .option('--flush', "Empty the server's log files (every server's without a name)")
+    .example('orch logs memory -n 100 --since 10m')
+    .example('orch logs -f')
+    .action(async (name: string | undefined, flags: LogsFlags) => {
       const { logsCommand } = await import('./commands/logs.js');
       await logsCommand(name, flags);
     });
@@ -102,7 +137,9 @@ export function createCLI() {
   cli
     .command('dashboard', 'Print (and open) a one-time login link to the web dashboard')
     .option('--no-open', 'Only print the link')
-    .action(async (flags: { open?: boolean }) => {
+    .option('--json', 'Print {url, expiresAt} and open nothing (the link works once)')
+    .example('orch dashboard --no-open')
+    .action(async (flags: { open?: boolean } & JsonFlag) => {
       const { dashboardCommand } = await import('./commands/dashboard.js');
       await dashboardCommand(flags);
     });
@@ -127,10 +164,23 @@ export function createCLI() {
     process.stdout.write(toMermaid(chartOf(serverMachine)));
   });
 
-  cli.command('shutdown', 'Stop every server, then the daemon').action(async () => {
-    const { shutdownCommand } = await import('./commands/shutdown.js');
-    await shutdownCommand();
-  });
+  cli
+    .command('shutdown', 'Stop every server, then the daemon (none running is fine)')
+    .option('--json', 'Print {stopped, pid}')
+    .example('orch shutdown')
+    .action(async (flags: JsonFlag) => {
+      const { shutdownCommand } = await import('./commands/shutdown.js');
+      await shutdownCommand(flags);
+    });
+
+  cli
+    .command('health', "The daemon's own pid, version, uptime, RSS, CPU, event-loop delay, config and storage problems")
+    .option('--json', 'Print GET /api/health as is')
+    .example('orch health --json')
+    .action(async (flags: JsonFlag) => {
+      const { healthCommand } = await import('./commands/health.js');
+      await healthCommand(flags);
+    });
 
   cli
     .command('startup', 'Start the daemon with your session: a systemd user unit (Linux) or a launchd agent (macOS)')
@@ -158,7 +208,8 @@ export function createCLI() {
       await daemonCommand(flags);
     });
 
-  cli.help();
+  // cac gives every `--no-x` option a default of true and prints it, which reads as if it were on.
+  cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replaceAll(' (default: true)', '') })));
   cli.version(VERSION);
   return cli;
 }
@@ -177,7 +228,7 @@ export async function runCLI(argv: string[]): Promise<void> {
   } catch (error) {
     if (isOrchError(error)) {
       process.stderr.write(`orch: ${error.message}\n`);
-      process.exitCode = error.code === 'USAGE' ? 2 : 1;
+      process.exitCode = EXIT_CODE[error.code] ?? 1;
     } else if (error instanceof Error && error.name === 'CACError') {
       process.stderr.write(`orch: ${error.message} (see orch --help)\n`);
       process.exitCode = 2;

@@ -11,6 +11,7 @@ import type { ActionResult } from '../../system.js';
 import { connectDaemon, findDaemon, type DaemonClient } from '../client.js';
 import { launchDaemon } from '../launch.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
+import { startHint } from '../next-steps.js';
 import { listServers, waitUntil } from '../settle.js';
 import { formatStatusTable, serverJson } from '../status-table.js';
 import { switchConfig } from './reload.js';
@@ -116,6 +117,7 @@ function report(action: Action, servers: ServerStatus[], answer: Answer, flags: 
       ? `${JSON.stringify({ ...answer, servers: targets.map(serverJson) })}\n`
       : formatStatusTable(servers, process.stdout.isTTY === true),
   );
+  if (action === 'start' && !flags.json) process.stdout.write(startHint(targets));
   const failures = targets.filter((s) => !ok(s));
   if (failures.length === 0) return;
   const what = failures.map((s) => `${s.name} (${s.state}${s.lastError ? `: ${s.lastError}` : ''})`).join(', ');
