@@ -156,13 +156,16 @@ export function createCLI() {
       await monitorCommand(flags);
     });
 
-  cli.command('viz', 'Print the server statechart as Mermaid text, read from the machine definition').action(async () => {
-    const [{ chartOf, toMermaid }, { serverMachine }] = await Promise.all([
-      import('../machines/chart.js'),
-      import('../machines/server.machine.js'),
-    ]);
-    process.stdout.write(toMermaid(chartOf(serverMachine)));
-  });
+  cli
+    .command('viz', 'Print the server statechart as Mermaid text, read from the machine definition')
+    .example('orch viz > statechart.mmd')
+    .action(async () => {
+      const [{ chartOf, toMermaid }, { serverMachine }] = await Promise.all([
+        import('../machines/chart.js'),
+        import('../machines/server.machine.js'),
+      ]);
+      process.stdout.write(toMermaid(chartOf(serverMachine)));
+    });
 
   cli
     .command('shutdown', 'Stop every server, then the daemon (none running is fine)')
@@ -192,13 +195,17 @@ export function createCLI() {
       await startupCommand(flags);
     });
 
-  cli.command('unstartup', 'Stop the daemon `orch startup` installed and remove its unit or agent').action(async () => {
-    const { unstartupCommand } = await import('./commands/startup.js');
-    await unstartupCommand();
-  });
+  cli
+    .command('unstartup', 'Stop the daemon `orch startup` installed and remove its unit or agent')
+    .example('orch unstartup')
+    .action(async () => {
+      const { unstartupCommand } = await import('./commands/startup.js');
+      await unstartupCommand();
+    });
 
   cli
     .command('daemon', 'Run the daemon without the transition log (what `orch start` launches)')
+    .example('orch daemon --config ~/.mcp.json')
     .option('--config <path>', 'MCP config file (default: the last one used, else ~/.mcp.json)')
     .option('--port <port>', 'HTTP port')
     .option('--host <host>', 'Address to listen on (default: 127.0.0.1)')

@@ -96,8 +96,9 @@ export const serverMachine = setup({
       }
     }),
     expireRestart: assign(({ context }) => ({ windowRestarts: Math.max(0, context.windowRestarts - 1) })),
+    // A new process has not been checked yet: the last ping was the previous one's.
     recordSpawn: assign(({ event }) =>
-      event.type === 'process.spawned' ? { pid: event.pid, pgid: event.pgid, startedAt: event.startedAt } : {},
+      event.type === 'process.spawned' ? { pid: event.pid, pgid: event.pgid, startedAt: event.startedAt, lastPingMs: null } : {},
     ),
     recordExit: assign(({ event }) =>
       event.type === 'process.exited' ? { lastExit: { code: event.code, signal: event.signal } } : {},

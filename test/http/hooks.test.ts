@@ -43,7 +43,8 @@ describe('webhooks over HTTP', () => {
     expect(html).toContain('<tr data-hook="https://hooks.example.com/orch"><td>https://hooks.example.com/orch<span class="reason"> (slack)</span>');
     expect(html).toContain('crashed, unhealthy<span class="reason"> for memory</span>');
     expect(html).toContain('<td>12</td><td>1</td><td>3</td><td>2</td>');
-    expect(html).toContain('<td class="time">2026-11-02 09:31:00</td><td>answered 503 (2026-11-02 09:30:00)</td>');
+    expect(html).toContain('<td class="time"><time datetime="2026-11-02T09:31:00.000Z"');
+    expect(html).toContain('answered 503 (<time datetime="2026-11-02T09:30:00.000Z"');
     expect(await setup(() => []).page()).not.toContain('Webhooks');
     expect(await setup().page()).not.toContain('Webhooks');
   });

@@ -38,9 +38,14 @@ afterEach(async () => {
 
 const MB = 1024 * 1024;
 
+/** 0 once the process is gone: a sampler still ticking after a failed test must not throw. */
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 describe('output floods', () => {
@@ -55,13 +60,18 @@ describe('output floods', () => {
     const before = rssOf(daemon);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(daemon))), 20);
-    // The in-memory tail keeps the last line whatever the disk could take.
-    await eventually(
-      async () => /fixture: flood of \d+ bytes done/.test((await orch('logs', 'flood', '-n', '5')).stdout),
-      60_000,
-      'the flood to be read to its end',
-    );
-    clearInterval(sampler);
+    // The daemon's in-memory tail keeps the last line whatever the disk could take (orch logs reads the files).
+    const { port } = JSON.parse(readFileSync(join(sandbox.home, 'daemon.json'), 'utf8')) as { port: number };
+    const token = readFileSync(join(sandbox.home, 'token'), 'utf8').trim();
+    const tail = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/servers/flood/logs?tail=5`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await response.json()) as { lines: { text: string }[] }).lines.map((line) => line.text).join('\n');
+    };
+    try {
+      await eventually(async () => /fixture: flood of \d+ bytes done/.test(await tail()), 60_000, 'the flood to be read to its end');
+    } finally {
+      clearInterval(sampler);
+    }
     expect(peak - before).toBeLessThan(96 * MB);
     await eventually(() => rssOf(daemon) - before < 64 * MB, 30_000, `RSS back within 64 MB (peak +${Math.round((peak - before) / MB)} MB)`);
     const status = JSON.parse((await orch('status', '--json')).stdout) as { servers: { state: string }[] };
