@@ -5,13 +5,25 @@
  * stops dependents first, one_for_one (a server's failure touches no other), and shuts everything down
  * within a deadline. Nobody else keeps a list of servers: readers ask this machine's context.
  */
-import { enqueueActions, fromCallback, setup, type AnyActorRef } from 'xstate';
+import { enqueueActions, fromCallback, setup } from 'xstate';
 import type { Policy } from '../config/policy.js';
 import type { ServerAction } from './actions.js';
 import { dependencyDepth, planReconfigure, resolveTargets, type ServerGroup, type SupervisedServer } from './membership.js';
 import { serverMachine } from './server.machine.js';
-import { serverStateName, type ServerSnapshot } from './server.state.js';
-import type { ServerEvent, ServerInput, ServerReadyEvent, ServerSettledEvent, ServerStateName } from './server.types.js';
+import type { ServerReadyEvent, ServerSettledEvent } from './server.types.js';
+import {
+  isDown,
+  orderStarts,
+  orderStops,
+  release,
+  serverActorId,
+  spawn,
+  stateOf,
+  wantsToRun,
+  type Hold,
+} from './supervisor.orders.js';
+
+export { serverActorId } from './supervisor.orders.js';
 
 export type { ServerGroup, SupervisedServer } from './membership.js';
 
@@ -25,9 +37,9 @@ export interface SupervisorContext {
   servers: SupervisedServer[];
   groups: ServerGroup[];
   /** Servers asked to start, held until everything they depend on is running. */
-  waiting: { name: string; for: string[] }[];
+  waiting: Hold[];
   /** Servers asked to stop, held until the servers that depend on them have stopped. */
-  stopAfter: { name: string; for: string[] }[];
+  stopAfter: Hold[];
   /** Members on their way out: dropped once stopped. */
   removing: string[];
   /** New definitions of members with a changed command: swapped in once the old one stopped. */
@@ -48,14 +60,6 @@ export type SupervisorEvent =
 
 const ACTION_OF = { 'servers.start': 'start', 'servers.stop': 'stop', 'servers.restart': 'restart' } as const;
 
-/**
- * A server actor's id among the supervisor's children, and its systemId. Prefixed, because a
- * server may be named `__proto__` or `constructor` and `snapshot.children` is a plain object.
- */
-export function serverActorId(name: string): string {
-  return `server:${name}`;
-}
-
 /** Slack beyond the slowest server's own stop deadline before the shutdown stops waiting. */
 const SHUTDOWN_SLACK_MS = 1_000;
 
@@ -65,20 +69,6 @@ export function shutdownDeadlineMs(policies: Pick<Policy, 'stop'>[], depth = 1):
   // Dependents stop before what they depend on: one stop per link of the longest chain.
   return slowest * Math.max(1, depth) + SHUTDOWN_SLACK_MS;
 }
-
-/** The part of `enqueueActions`' enqueuer the helpers below use. */
-interface Enqueue {
-  sendTo(to: string, event: ServerEvent): void;
-  spawnChild(src: 'server', options: { id: string; systemId: string; input: ServerInput }): void;
-}
-
-/** The state of a member's actor, read from the system (no I/O: the actors are this system's own). */
-function stateOf(system: { get(id: string): AnyActorRef | undefined }, name: string): ServerStateName | undefined {
-  const snapshot = system.get(serverActorId(name))?.getSnapshot() as ServerSnapshot | undefined;
-  return snapshot ? serverStateName(snapshot) : undefined;
-}
-
-const isDown = (state: ServerStateName | undefined) => state === undefined || state === 'stopped' || state === 'crashed';
 
 export const supervisorMachine = setup({
   types: {
@@ -280,87 +270,4 @@ export const supervisorMachine = setup({
 /** The members a command can mean: not those on their way out after a reload removed them. */
 export function commandable(context: Pick<SupervisorContext, 'servers' | 'removing'>): SupervisedServer[] {
   return context.servers.filter((server) => !context.removing.includes(server.spec.name));
-}
-
-function spawn(enqueue: Enqueue, server: SupervisedServer): void {
-  const id = serverActorId(server.spec.name);
-  enqueue.spawnChild('server', { id, systemId: id, input: { spec: server.spec, policy: server.policy } });
-}
-
-/** Whether a member is up, or on its way up: a replacement of it should start. */
-function wantsToRun(system: { get(id: string): AnyActorRef | undefined }, name: string): boolean {
-  const snapshot = system.get(serverActorId(name))?.getSnapshot() as ServerSnapshot | undefined;
-  if (!snapshot) return false;
-  const state = serverStateName(snapshot);
-  if (state === 'stopping') return snapshot.context.afterStop !== 'stay-stopped';
-  return !isDown(state);
-}
-
-/**
- * Sends `action` to each server whose dependencies are running; the others are told what they wait
- * for and returned, to be started by `server.ready`. A dependency restarted by the same command is
- * waited for too: its dependent stops now and starts once the dependency is back.
- */
-function orderStarts(
-  context: Pick<SupervisorContext, 'servers'>,
-  names: string[],
-  action: 'start' | 'restart',
-  enqueue: Enqueue,
-  system: { get(id: string): AnyActorRef | undefined },
-  together: ReadonlySet<string> = new Set(),
-): SupervisorContext['waiting'] {
-  const byName = new Map(context.servers.map((server) => [server.spec.name, server]));
-  const held: SupervisorContext['waiting'] = [];
-  for (const name of names) {
-    const dependencies = (byName.get(name)?.dependsOn ?? []).filter((dep) => byName.has(dep));
-    const missing = dependencies.filter(
-      (dep) => stateOf(system, dep) !== 'running' || (action === 'restart' && together.has(dep)),
-    );
-    if (missing.length === 0) {
-      enqueue.sendTo(serverActorId(name), { type: action === 'start' ? 'server.start' : 'server.restart' });
-      continue;
-    }
-    if (action === 'restart' && !isDown(stateOf(system, name))) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
-    enqueue.sendTo(serverActorId(name), { type: 'server.note', reason: `waiting for ${missing.join(', ')} to be running` });
-    held.push({ name, for: missing });
-  }
-  return held;
-}
-
-/** Takes `gone` out of every hold; each hold left with nothing to wait for is sent `type`. */
-function release<Hold extends { name: string; for: string[] }>(
-  holds: Hold[],
-  gone: string,
-  type: 'server.start' | 'server.stop',
-  enqueue: Enqueue,
-): Hold[] {
-  const left: Hold[] = [];
-  for (const hold of holds) {
-    const rest = hold.for.filter((name) => name !== gone);
-    if (rest.length === 0) enqueue.sendTo(serverActorId(hold.name), { type });
-    else left.push({ ...hold, for: rest });
-  }
-  return left;
-}
-
-/**
- * Stops each server no running server of the set depends on; the others wait for their dependents
- * and are returned, to be stopped by `server.settled`.
- */
-function orderStops(
-  context: Pick<SupervisorContext, 'servers'>,
-  names: string[],
-  enqueue: Enqueue,
-  system: { get(id: string): AnyActorRef | undefined },
-): SupervisorContext['stopAfter'] {
-  const set = new Set(names);
-  const held: SupervisorContext['stopAfter'] = [];
-  for (const name of names) {
-    const dependents = context.servers
-      .filter((s) => set.has(s.spec.name) && s.dependsOn.includes(name) && !isDown(stateOf(system, s.spec.name)))
-      .map((s) => s.spec.name);
-    if (dependents.length === 0) enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
-    else held.push({ name, for: dependents });
-  }
-  return held;
 }
