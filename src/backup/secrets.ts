@@ -1,7 +1,8 @@
 /**
  * Secrets in a config file, taken out of a backup and put back on restore. The places that hold them:
- * every `env` value of a server entry, every `headers` value (remote servers' bearer tokens), and
- * `orchestrator.webhooks[].secret`. A bare reference such as `${GITHUB_TOKEN}` is kept: it names where
+ * every `env` value of a server entry, every `headers` value (remote servers' bearer tokens),
+ * `orchestrator.webhooks[].secret`, and a webhook `url` that carries a credential (a user and password,
+ * a query string, or a service such as Slack or Discord whose hook URLs hold their token in the path). A bare reference such as `${GITHUB_TOKEN}` is kept: it names where
  * the secret lives, not the secret. Edits go through jsonc-parser, so comments and layout survive.
  *
  * A redacted value reads `${ORCH_REDACTED}`. Restore never writes one: it takes the value the same key
@@ -42,8 +43,27 @@ function secretPaths(root: unknown): JSONPath[] {
     }
   }
   const hooks = asObject(config?.orchestrator)?.webhooks;
-  if (Array.isArray(hooks)) hooks.forEach((_hook, index) => paths.push(['orchestrator', 'webhooks', index, 'secret']));
+  if (Array.isArray(hooks)) {
+    hooks.forEach((hook, index) => {
+      paths.push(['orchestrator', 'webhooks', index, 'secret']);
+      const url = asObject(hook)?.url;
+      if (typeof url === 'string' && urlHoldsCredential(url)) paths.push(['orchestrator', 'webhooks', index, 'url']);
+    });
+  }
   return paths;
+}
+
+/** Hosts whose webhook URLs are bearer credentials themselves: whoever has one can post. */
+const TOKEN_IN_PATH = /(^|\.)(hooks\.slack\.com|discord(app)?\.com|webhook\.office\.com|chat\.googleapis\.com)$/;
+
+function urlHoldsCredential(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.username !== '' || url.password !== '' || url.search !== '' || TOKEN_IN_PATH.test(url.hostname);
+  } catch {
+    // Not a URL as written (a `${VAR}` inside it, say): kept out of the archive to be safe, unless a bare reference.
+    return true;
+  }
 }
 
 function setValue(text: string, path: JSONPath, value: string): string {

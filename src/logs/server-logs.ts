@@ -40,8 +40,11 @@ export class ServerLogs {
   private readonly rings = new Map<string, RingBuffer<LogLine>>();
   private readonly files = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
-  /** Servers whose files are being emptied: their lines stay in memory only until it is done. */
-  private readonly flushing = new Set<string>();
+  /**
+   * Servers whose files are being emptied, with the lines that came meanwhile (at most a ring's worth),
+   * written once the last of the overlapping flushes is done.
+   */
+  private readonly flushing = new Map<string, { flushes: number; held: string[] }>();
   private readonly now: () => number;
   private closed = false;
 
@@ -51,7 +54,13 @@ export class ServerLogs {
 
   append(server: string, stream: LogStream, text: string): void {
     const time = this.now();
-    this.file(server)?.write(formatLogLine({ time, server, stream, text }));
+    const formatted = formatLogLine({ time, server, stream, text });
+    const flush = this.flushing.get(server);
+    if (flush) {
+      if (flush.held.length < (this.options.ringSize ?? 1_000)) flush.held.push(formatted);
+    } else {
+      this.file(server)?.write(formatted);
+    }
     this.remember({ time, server, stream, text: text.length > MAX_KEPT_CHARS ? `${text.slice(0, MAX_KEPT_CHARS)}…` : text });
   }
 
@@ -83,13 +92,19 @@ export class ServerLogs {
     this.rings.delete(server);
     const file = this.files.get(server);
     this.files.delete(server);
-    this.flushing.add(server);
+    const flush = this.flushing.get(server) ?? { flushes: 0, held: [] };
+    flush.flushes += 1;
+    this.flushing.set(server, flush);
     try {
       await file?.close();
       const path = this.filePath(server);
       if (path) emptyLogFiles(path, this.options.rotation?.files);
     } finally {
-      this.flushing.delete(server);
+      flush.flushes -= 1;
+      if (flush.flushes === 0) {
+        this.flushing.delete(server);
+        for (const line of flush.held) this.file(server)?.write(line);
+      }
     }
   }
 
@@ -117,7 +132,7 @@ export class ServerLogs {
   private file(server: string): LogFile | undefined {
     const path = this.filePath(server);
     // Lines that come after close (a last exit at shutdown) stay in memory only.
-    if (!path || this.closed || this.flushing.has(server)) return undefined;
+    if (!path || this.closed) return undefined;
     let file = this.files.get(server);
     if (!file) {
       const dropNotice = (dropped: DroppedLines): LogLine => ({

@@ -148,6 +148,12 @@ export class HookQueue {
     const { url, secret } = this.hook;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `orch/${VERSION}`, 'x-orch-delivery': id };
     if (secret !== undefined) headers[SIGNATURE_HEADER] = signBody(secret, body);
+    // One controller an attempt, let go of afterwards: AbortSignal.any on the long-lived `closed`
+    // signal keeps every attempt's signal alive on Node 20, and a failing receiver means many attempts.
+    const attempt = new AbortController();
+    const onClose = () => attempt.abort();
+    this.closed.signal.addEventListener('abort', onClose, { once: true });
+    const timer = setTimeout(() => attempt.abort(new DOMException('no answer in time', 'TimeoutError')), this.options.timeoutMs);
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -155,7 +161,7 @@ export class HookQueue {
         body,
         // A redirected POST arrives elsewhere as a GET: a 3xx is reported instead, as GitHub does.
         redirect: 'manual',
-        signal: AbortSignal.any([this.closed.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        signal: attempt.signal,
       });
       // The answer's body is not used; cancelling it frees the connection.
       await response.body?.cancel();
@@ -163,6 +169,9 @@ export class HookQueue {
       return { ok: false, error: `answered ${response.status}`, retry: response.status >= 500 || response.status === 429 };
     } catch (error) {
       return failureOf(error, this.options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      this.closed.signal.removeEventListener('abort', onClose);
     }
   }
 }

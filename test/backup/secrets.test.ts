@@ -11,7 +11,13 @@ const CONFIG = `{
   },
   "servers": { "vs": { "command": "vs-mcp", "env": { "KEY": "k" }, } },
   "orchestrator": {
-    "webhooks": [{ "url": "https://hooks.example", "secret": "whsec" }, { "url": "https://plain.example" }]
+    "webhooks": [
+      { "url": "https://hooks.example", "secret": "whsec" },
+      { "url": "https://plain.example" },
+      { "url": "https://hooks.slack.com/services/T0/B0/SLACKTOKEN" },
+      { "url": "https://ops.example/hook?key=QUERYTOKEN" },
+      { "url": "\${HOOK_URL}" }
+    ]
   }
 }`;
 
@@ -24,8 +30,13 @@ describe('redactSecrets', () => {
       'mcpServers.docs.headers.Authorization',
       'servers.vs.env.KEY',
       'orchestrator.webhooks[0].secret',
+      'orchestrator.webhooks[2].url',
+      'orchestrator.webhooks[3].url',
     ]);
-    for (const secret of ['ghp_secret', 'Bearer abc', '"k"', 'whsec']) expect(text).not.toContain(secret);
+    for (const secret of ['ghp_secret', 'Bearer abc', '"k"', 'whsec', 'SLACKTOKEN', 'QUERYTOKEN']) expect(text).not.toContain(secret);
+    // A webhook URL with no credential in it stays, so a restore elsewhere needs nothing back.
+    expect(text).toContain('"url": "https://plain.example"');
+    expect(text).toContain('"url": "${HOOK_URL}"');
     // A reference names where the secret lives; one with a default may hold the secret itself.
     expect(text).toContain('"HOME_DIR": "${HOME}"');
     expect(text).toContain(`"LEVEL": "${REDACTED}"`);
@@ -46,7 +57,7 @@ describe('restoreSecrets', () => {
   it('takes each value from the config it replaces', () => {
     const { text, taken, missing } = restoreSecrets(redactedText, parseJsonc(CONFIG));
     expect(text).toBe(CONFIG);
-    expect(taken).toHaveLength(5);
+    expect(taken).toHaveLength(7);
     expect(missing).toEqual([]);
   });
 
@@ -58,9 +69,11 @@ describe('restoreSecrets', () => {
       'mcpServers.docs.headers.Authorization',
       'servers.vs.env.KEY',
       'orchestrator.webhooks[0].secret',
+      'orchestrator.webhooks[2].url',
+      'orchestrator.webhooks[3].url',
     ]);
     expect(text).toContain('"TOKEN": "new_token"');
-    expect(restoreSecrets(redactedText, undefined).missing).toHaveLength(5);
+    expect(restoreSecrets(redactedText, undefined).missing).toHaveLength(7);
   });
 
   it('leaves a config with no redacted values as it is', () => {

@@ -21,7 +21,8 @@ symlinkSync(process.execPath, join(nodeDir, 'node'));
 const spec: StartupSpec = {
   command: [join(nodeDir, 'node'), '--max-semi-space-size=4', '/opt/my apps/orch/bin/orch.js', 'daemon', '--config', '/home/ann/My Configs/mcp "work".json'],
   environment: { ORCH_HOME: '/home/ann/.orch state', PATH: '/usr/bin:/bin' },
-  workingDirectory: '/home/ann',
+  // A home with a space and a letter beyond ASCII, which WorkingDirectory= takes unquoted.
+  workingDirectory: '/home/Ann Jürgen',
   logFile: '/home/ann/.orch state/orchestrator.log',
 };
 
@@ -39,7 +40,7 @@ describe('renderSystemdUnit', () => {
 
   it('carries the environment, restarts on failure, stops every server with the unit', () => {
     expect(lines).toContain('Environment="ORCH_HOME=/home/ann/.orch state" PATH=/usr/bin:/bin');
-    expect(lines).toContain('WorkingDirectory=/home/ann');
+    expect(lines).toContain('WorkingDirectory=/home/Ann Jürgen');
     expect(lines).toContain('Restart=on-failure');
     expect(lines).toContain('RestartPreventExitStatus=75');
     expect(lines).toContain('KillMode=control-group');
@@ -103,7 +104,7 @@ describe('renderLaunchdPlist', () => {
       Label: 'dev.orch.daemon',
       ProgramArguments: [...spec.command, 'a&b<c>'],
       EnvironmentVariables: spec.environment,
-      WorkingDirectory: '/home/ann',
+      WorkingDirectory: '/home/Ann Jürgen',
       RunAtLoad: true,
       KeepAlive: { SuccessfulExit: false },
       StandardOutPath: spec.logFile,

@@ -40,3 +40,26 @@ describe('ServerLogs.flush', () => {
     await logs.close();
   });
 });
+
+describe('ServerLogs.flush racing writes and other flushes', () => {
+  it('lines that arrive while overlapping flushes run reach the file once the last one is done', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orch-flush-'));
+    const logs = new ServerLogs({ dir });
+    const path = logs.filePath('memory')!;
+    logs.append('memory', 'stderr', 'old');
+    await vi.waitFor(() => expect(readFileSync(path, 'utf8')).toContain('old'));
+    const first = logs.flush('memory');
+    logs.append('memory', 'stderr', 'during first');
+    const second = logs.flush('memory');
+    logs.append('memory', 'stderr', 'during both');
+    await first;
+    logs.append('memory', 'stderr', 'during second');
+    await second;
+    await vi.waitFor(() => expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(3));
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain('old');
+    expect(text.indexOf('during first')).toBeLessThan(text.indexOf('during both'));
+    expect(text.indexOf('during both')).toBeLessThan(text.indexOf('during second'));
+    await logs.close();
+  });
+});

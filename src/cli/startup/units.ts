@@ -31,7 +31,8 @@ export function renderSystemdUnit(spec: StartupSpec): string {
     'Type=simple',
     `ExecStart=${spec.command.map((word) => systemdWord(word, true)).join(' ')}`,
     `Environment=${environment.join(' ')}`,
-    `WorkingDirectory=${systemdWord(spec.workingDirectory, false)}`,
+    // Taken as the rest of the line, unquoted (quotes would be part of the path); `%` is still a specifier.
+    `WorkingDirectory=${spec.workingDirectory.replaceAll('%', '%%')}`,
     'Restart=on-failure',
     'RestartSec=2',
     `# ${DAEMON_RUNNING_EXIT}: another daemon holds this ORCH_HOME; starting again would not change that.`,
