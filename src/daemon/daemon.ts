@@ -286,6 +286,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   listening = (server.address() as AddressInfo).port;
 
   // Step: tell clients where the daemon is. Without daemon.json nobody finds it: better no daemon.
+  await step(() => {
+    if (!lock.held()) throw new OrchError('DAEMON_RUNNING', `another orch daemon took the lock ${home.lockFile} while this one started`);
+  });
   daemonInfo = { pid: process.pid, host: options.host, port: listening, startedAt: new Date().toISOString(), version: VERSION, config: config.path };
   await step(() => mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!)));
   rememberConfig(home, config.path);

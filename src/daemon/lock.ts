@@ -18,6 +18,12 @@ interface LockOwner {
 }
 
 export interface DaemonLock {
+  /**
+   * Whether the lock file still holds this process's own content. A stale takeover racing two others
+   * can, within microseconds, leave a second taker believing it holds the lock: asked before the
+   * daemon announces itself, this settles it.
+   */
+  held(): boolean;
   release(): void;
 }
 
@@ -27,6 +33,7 @@ export function acquireLock(path: string, describeOwner: (pid: number) => string
   for (let attempt = 0; attempt < 5; attempt += 1) {
     if (tryCreate(path, mine)) {
       return {
+        held: () => readText(path) === mine,
         release: () => {
           if (readText(path) === mine) removeFile(path);
         },

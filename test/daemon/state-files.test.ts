@@ -1,6 +1,6 @@
 /** The daemon's state folder: the lock, the groups it owns, and which servers the user wants. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,17 @@ describe('daemon lock', () => {
     const path = join(dir, 'daemon.lock');
     writeFileSync(path, JSON.stringify({ pid: process.ppid, startTime: processStartTime(process.ppid) }));
     expect(() => acquireLock(path, (pid) => `held by ${pid}`)).toThrow(`held by ${process.ppid}`);
+  });
+
+  it('knows whether it still holds the lock, and never removes one that is not its own', () => {
+    const path = join(dir, 'daemon.lock');
+    const lock = acquireLock(path, () => 'unused');
+    expect(lock.held()).toBe(true);
+    // What a racing stale takeover could leave: another process's content in the file.
+    writeFileSync(path, JSON.stringify({ pid: process.ppid, startTime: processStartTime(process.ppid) }));
+    expect(lock.held()).toBe(false);
+    lock.release();
+    expect(readFileSync(path, 'utf8')).toContain(String(process.ppid));
   });
 
   it('is released by its holder, and then free', () => {
