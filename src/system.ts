@@ -276,6 +276,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       return { server: name, change: 'updated', detail: change.detail };
     });
     supervisor.send({ type: 'supervisor.reconfigure', servers: wanted, groups: next.groups });
+    for (const server of next.servers) {
+      if (server.unavailable) supervisor.getSnapshot().children[serverActorId(server.name)]?.send({ type: 'server.note', reason: server.unavailable });
+    }
     remote = next.remote;
     configPath = next.path;
     return changes;

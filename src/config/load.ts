@@ -1,10 +1,14 @@
 /** Reads an MCP client config file into validated server definitions with their policies. */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import type { z } from 'zod';
-import { OrchError } from '../errors.js';
-import { expandVariables, UnsetVariableError } from './expand.js';
+import { fsReason, OrchError } from '../errors.js';
+import { resolveHome } from '../home.js';
+import { expandVariables, MissingInputError, UnsetVariableError, type Variables } from './expand.js';
+import { inputLookup, readSecrets, secretsFile, type Secrets } from './inputs.js';
 import { JsonTextError, parseJsonc } from './json.js';
 import { resolvePolicy, type Policy } from './policy.js';
 import { relationProblems, type Group } from './relations.js';
@@ -19,6 +23,8 @@ export interface ServerDefinition {
   env: Record<string, string>;
   cwd: string | undefined;
   disabled: boolean;
+  /** Why a server cannot run as written (an `${input:…}` with no value); such a server is also `disabled`. */
+  unavailable?: string;
   policy: Policy;
   /** Servers that must be `running` before this one starts (local ones; disabled ones allowed). */
   dependsOn: string[];
@@ -64,11 +70,21 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv = process.
     }
     throw new OrchError('CONFIG_UNREADABLE', `${displayPath(absolute)}: cannot read it (${code ?? error})`);
   }
-  return parseConfig(text, absolute, env);
+  const secrets = readSecrets(secretsFile(resolveHome(env)));
+  return parseConfig(text, absolute, env, { readFile: (file) => readFileSync(file, 'utf8'), secrets });
 }
 
-/** Pure: `path` is used to name the file in errors and to resolve relative `cwd`s. */
-export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = {}): OrchConfig {
+/** What a config refers to outside itself; parseConfig is handed it so that it stays pure. */
+export interface ConfigSources {
+  /** Reads an `envFile`; without it envFiles are not read (a check of the file that spawns nothing). */
+  readFile?: (path: string) => string;
+  /** orch's secret store, for `${input:ID}` (the environment's `ORCH_INPUT_ID` comes first). */
+  secrets?: Secrets;
+  userHome?: string;
+}
+
+/** Pure: `path` is used to name the file in errors and to resolve relative `cwd`s and `envFile`s. */
+export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv = {}, sources: ConfigSources = {}): OrchConfig {
   const file = displayPath(path);
   if (text.trim() === '') throw new OrchError('CONFIG_SYNTAX', `${file}: the file is empty`);
   let raw: unknown;
@@ -92,6 +108,14 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
   const servers: ServerDefinition[] = [];
   const remote: RemoteServer[] = [];
   const configDir = dirname(path);
+  const variables: Variables = {
+    env,
+    userHome: sources.userHome ?? homedir(),
+    // VS Code's workspace file is `<workspace>/.vscode/mcp.json`; any other file has no workspace.
+    workspaceFolder:
+      basename(configDir) === '.vscode' ? dirname(configDir) : { unresolvable: 'this file is not in a workspace (only a .vscode/mcp.json is)' },
+    input: inputLookup(sources.secrets ?? {}, env),
+  };
 
   for (const [name, entry, section] of entries) {
     if (seen.has(name)) {
@@ -102,25 +126,37 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       remote.push({ name, url: entry.url ?? '', transport: entry.type ?? 'http' });
       continue;
     }
-    const expand = (value: string, ...where: (string | number)[]) => {
+    const at = (...where: (string | number)[]) => `${file}: ${formatPath([section, name, ...where])}`;
+    const missing = new Set<string>();
+    // `undefined` for a missing input: the server is kept, marked unavailable, and never given the text.
+    const expand = (value: string, ...where: (string | number)[]): string | undefined => {
       try {
-        return expandVariables(value, env);
+        return expandVariables(value, variables);
       } catch (error) {
+        if (error instanceof MissingInputError) {
+          missing.add(error.id);
+          return undefined;
+        }
         if (!(error instanceof UnsetVariableError)) throw error;
-        throw new OrchError('CONFIG_INVALID', `${file}: ${formatPath([section, name, ...where])}: ${error.message}`);
+        throw new OrchError('CONFIG_INVALID', `${at(...where)}: ${error.message}`);
       }
     };
-    const cwd = entry.cwd === undefined ? undefined : resolve(configDir, expand(entry.cwd, 'cwd'));
-    servers.push({
+    const cwd = entry.cwd === undefined ? undefined : resolve(configDir, expand(entry.cwd, 'cwd') ?? '');
+    const fromFile = readEnvFile(entry.envFile, (value) => expand(value, 'envFile'), configDir, at('envFile'), sources.readFile);
+    const ownEnv = [...(entry.env ?? [])].map(([key, value]) => [key, expand(value, 'env', key)]);
+    const server: ServerDefinition = {
       name,
-      command: expand(entry.command, 'command'),
-      args: (entry.args ?? []).map((arg, index) => expand(arg, 'args', index)),
-      env: Object.fromEntries([...(entry.env ?? [])].map(([key, value]) => [key, expand(value, 'env', key)])),
+      command: expand(entry.command, 'command') ?? '',
+      args: (entry.args ?? []).map((arg, index) => expand(arg, 'args', index) ?? ''),
+      // The entry's own `env` wins over its envFile, as in VS Code.
+      env: { ...fromFile, ...Object.fromEntries(ownEnv.filter(([, value]) => value !== undefined)) },
       cwd,
-      disabled: entry.disabled ?? false,
+      disabled: (entry.disabled ?? false) || missing.size > 0,
       policy: resolvePolicy(orchestrator.defaults, orchestrator.servers?.get(name)),
       dependsOn: orchestrator.servers?.get(name)?.dependsOn ?? [],
-    });
+    };
+    if (missing.size > 0) server.unavailable = unavailableReason([...missing]);
+    servers.push(server);
   }
 
   for (const name of orchestrator.servers?.keys() ?? []) {
@@ -157,6 +193,40 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
     watch: orchestrator.watch ?? false,
     webhooks: hooks.webhooks,
   };
+}
+
+/** The variables of a server's `envFile` (dotenv syntax, relative to the config's folder); `{}` when not read. */
+function readEnvFile(
+  value: unknown,
+  expand: (text: string) => string | undefined,
+  configDir: string,
+  at: string,
+  read: ConfigSources['readFile'],
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'string' || value === '') throw new OrchError('CONFIG_INVALID', `${at}: expected a file path`);
+  const expanded = expand(value);
+  if (expanded === undefined || !read) return {};
+  const absolute = resolve(configDir, expanded);
+  let text: string;
+  try {
+    text = read(absolute);
+  } catch (error) {
+    throw new OrchError('CONFIG_INVALID', `${at}: cannot read ${displayPath(absolute)} (${readProblem(error)})`);
+  }
+  return parseDotenv(text);
+}
+
+function readProblem(error: unknown): string {
+  const { code } = error as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return fsReason(error);
+}
+
+function unavailableReason(ids: string[]): string {
+  return `needs input${ids.length > 1 ? 's' : ''} ${ids.join(', ')}: ${ids.map((id) => `orch secret set ${id}`).join(', ')}`;
 }
 
 function invalid(file: string, problems: { path: readonly PropertyKey[]; message: string }[]): OrchError {

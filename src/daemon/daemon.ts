@@ -298,6 +298,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   // Step: the servers the user wanted running last time.
   const initial = options.initial === 'saved' ? wanted.toStart(config.servers) : [];
+  // A server waiting for an `${input:…}` value says which, in status and the dashboard.
+  for (const server of config.servers) if (server.unavailable) orch.explain(server.name, server.unavailable);
   if (options.initial === 'saved') {
     for (const server of config.servers.filter((s) => !initial.includes(s.name) && !s.disabled)) {
       orch.explain(server.name, 'stopped by you before the last shutdown');
