@@ -108,6 +108,7 @@ export function supervisedServers(config: Pick<OrchConfig, 'servers'>): Supervis
     policy: server.policy,
     disabled: server.disabled,
     dependsOn: server.dependsOn,
+    ...(server.unavailable !== undefined && { unavailable: server.unavailable }),
   }));
 }
 

@@ -112,6 +112,25 @@ export function createCLI() {
     });
 
   cli
+    .command('clients', "Every MCP client config on this machine (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf, Gemini CLI, Codex) and its servers")
+    .option('--json', 'Machine-readable output (env values are never shown, only their names)')
+    .example('orch clients --json')
+    .action(async (flags: JsonFlag) => {
+      const { clientsCommand } = await import('./commands/clients.js');
+      await clientsCommand(flags);
+    });
+
+  cli
+    .command('import [...clients]', "Merge the clients' servers into orch's config (all found by default): shows what it adds, what clashes and what it skips")
+    .option('--yes', 'Write without asking (needed without a terminal)')
+    .option('--config <path>', 'Config file to merge into (default: the last one used, else ~/.mcp.json; created if missing)')
+    .example('orch import claude-desktop cursor --yes')
+    .action(async (clients: string[], flags: { yes?: boolean; config?: string }) => {
+      const { importCommand } = await import('./commands/import.js');
+      await importCommand(clients, flags);
+    });
+
+  cli
     .command('describe <name>', 'Everything about one server: command, env names, policy, protocol, tools, process tree, restarts, log files')
     .option('--json', 'Machine-readable output')
     .example('orch describe memory')
@@ -183,6 +202,16 @@ export function createCLI() {
     .action(async (flags: JsonFlag) => {
       const { healthCommand } = await import('./commands/health.js');
       await healthCommand(flags);
+    });
+
+  cli
+    .command('secret <action> [id]', 'Values for ${input:ID} in the config: set ID (from stdin, not echoed), unset ID, list (ids only)')
+    .example('orch secret set api-key')
+    .example('printf %s "$KEY" | orch secret set api-key')
+    .example('orch secret list')
+    .action(async (action: string, id: string | undefined) => {
+      const { secretCommand } = await import('./commands/secret.js');
+      await secretCommand(action, id);
     });
 
   cli

@@ -13,6 +13,8 @@ export interface SupervisedServer {
   disabled: boolean;
   /** Servers that must be `running` before this one starts; stopped after it. */
   dependsOn: string[];
+  /** Why it cannot run at all (a client variable with no value): not started even when named. */
+  unavailable?: string;
 }
 
 export interface ServerGroup {
@@ -66,6 +68,11 @@ export function resolveTargets(
     if (group) {
       for (const name of group.members) if (byName.has(name)) bulk(name, `with ${item}`);
     } else if (byName.has(item)) {
+      const unavailable = byName.get(item)!.unavailable;
+      if (action !== 'stop' && unavailable) {
+        notes.push(`${item} is not started: ${unavailable}`);
+        continue;
+      }
       wanted.add(item);
       if (action !== 'stop' && byName.get(item)!.disabled) notes.push(`${item} is disabled in the config; started because you named it`);
     } else {
@@ -152,6 +159,7 @@ export function planReconfigure(current: readonly SupervisedServer[], next: read
       JSON.stringify(old.policy) !== JSON.stringify(server.policy) && 'policy',
       JSON.stringify(old.dependsOn) !== JSON.stringify(server.dependsOn) && 'dependsOn',
       old.disabled !== server.disabled && (server.disabled ? 'disabled' : 'enabled'),
+      old.unavailable !== server.unavailable && (server.unavailable ? 'an input has no value' : 'its inputs have values'),
     ].filter((item): item is string => typeof item === 'string');
     if (other.length > 0) changes.push({ kind: 'updated', server, detail: other.join(', ') });
   }

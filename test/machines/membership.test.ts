@@ -42,3 +42,19 @@ describe('resolveTargets: all', () => {
     expect(resolveTargets(servers, [], 'start', ['@all']).unknown).toEqual(['@all']);
   });
 });
+
+describe('resolveTargets: a server that cannot run', () => {
+  it('is not started even when named, and says why; stopping it is fine', () => {
+    const policy = resolvePolicy();
+    const servers = [
+      { spec: { name: 'gh', command: 'gh', args: [], env: {}, cwd: undefined }, policy, disabled: true, dependsOn: [], unavailable: 'needs input token: orch secret set token' },
+    ];
+    expect(resolveTargets(servers, [], 'start', ['gh'])).toEqual({
+      names: [],
+      alsoStart: [],
+      unknown: [],
+      notes: ['gh is not started: needs input token: orch secret set token'],
+    });
+    expect(resolveTargets(servers, [], 'stop', ['gh']).names).toEqual(['gh']);
+  });
+});
