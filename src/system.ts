@@ -271,7 +271,10 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       const name = change.server.spec.name;
       const state = status(name).state;
       const down = state === 'stopped' || state === 'crashed' || state === 'disabled';
-      if (change.kind === 'replaced') return { server: name, change: down ? 'updated' : 'restarted', detail: change.detail };
+      if (change.kind === 'replaced') {
+        const enabled = members().find((server) => server.spec.name === name)?.disabled === true && !change.server.disabled;
+        return { server: name, change: enabled ? 'started' : down ? 'updated' : 'restarted', detail: change.detail };
+      }
       if (change.detail.includes('disabled') && !down) return { server: name, change: 'stopped', detail: change.detail };
       if (change.detail.includes('enabled') && down) return { server: name, change: 'started', detail: change.detail };
       return { server: name, change: 'updated', detail: change.detail };

@@ -194,8 +194,10 @@ export const supervisorMachine = setup({
           leave(name);
           enqueue.sendTo(serverActorId(name), { type: 'server.stop' });
         } else if (change.kind === 'replaced') {
-          // The old process stops the usual way; the new definition starts once it has, if it was wanted.
-          const wanted = waiting.some((w) => w.name === name) || wantsToRun(system, name);
+          // The old process stops the usual way; the new definition starts once it has, if it was wanted
+          // or has just been enabled (a client input that now has a value changes its env as well).
+          const enabled = servers.find((server) => server.spec.name === name)?.disabled === true;
+          const wanted = enabled || waiting.some((w) => w.name === name) || wantsToRun(system, name);
           replacing = [...replacing, { server: change.server, start: !change.server.disabled && wanted }];
           leave(name);
           enqueue.sendTo(serverActorId(name), { type: 'server.stop' });

@@ -246,6 +246,13 @@ describe('supervisor machine: membership at run time', () => {
     expect(h.spawnCounts.get('slow')).toBe(1);
   });
 
+  it('a disabled server enabled by a reload that also changes its command starts with the new one', () => {
+    const h = createSupervisor({ off: 'healthy' }, ['off']);
+    h.supervisor.send({ type: 'supervisor.reconfigure', servers: [{ ...h.member('off', 'node2'), disabled: false }], groups: [] });
+    expect(h.state('off')).toBe('running');
+    expect(h.spawns).toEqual([{ name: 'off', command: 'node2' }]);
+  });
+
   it('a policy change reaches the running actor without a restart', () => {
     const h = createSupervisor({ a: 'healthy' });
     h.supervisor.send({ type: 'servers.start' });
