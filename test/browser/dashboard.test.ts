@@ -2,44 +2,27 @@
  * The dashboard in a real browser: Debian's Chromium driven by playwright-core (no browser download),
  * against a real daemon on the bundled demo config. If the browser cannot start, this fails.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
+import { openDemoDashboard, REPO_ROOT, type DemoDashboard } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `ORCH_SCREENSHOTS=docs npm test` refreshes the README's pictures. */
 const SHOTS = process.env.ORCH_SCREENSHOTS;
 
-let sandbox: Sandbox;
+let dashboard: DemoDashboard;
 let browser: Browser;
 let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  sandbox = createSandbox();
-  sandbox.env.NODE_ENV = 'development';
-  // The demo through a link in the sandbox: the pages (and the screenshots) show no path of this machine.
-  const demo = join(dirname(sandbox.home), 'demo');
-  symlinkSync(ROOT, demo);
-  const started = await runOrch(['start', '--config', join(demo, 'examples/demo.mcp.json')], sandbox.env, 60_000);
-  expect(started.code, started.stderr).toBe(0);
-  const link = await runOrch(['dashboard', '--no-open'], sandbox.env);
-  expect(link.code, link.stderr).toBe(0);
-  const url = link.stdout.split('\n')[0]!;
-  base = new URL(url).origin;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(url);
+  dashboard = await openDemoDashboard();
+  ({ browser, page, base } = dashboard);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await runOrch(['shutdown'], sandbox.env);
-  sandbox.remove();
+  await dashboard?.close();
 });
 
 const cardState = (name: string) => page.locator(`.card[data-server="${name}"]`).getAttribute('data-state');
@@ -73,7 +56,7 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('.card[data-server="memory"] .state')).toBe(' running');
     expect(await page.textContent('.card[data-server="memory"] [data-figure="memory"]')).toMatch(/^\d+(\.\d)? MB$/);
     expect(await page.textContent('[data-daemon="rss"]')).toMatch(/^\d+(\.\d)? MB$/);
-    expect(await page.textContent('[data-config]')).not.toContain(ROOT);
+    expect(await page.textContent('[data-config]')).not.toContain(REPO_ROOT);
     expect(await page.title()).toBe('Overview · orch');
     const favicon = await page.request.get(`${base}/favicon.ico`);
     expect(favicon.headers()['content-type']).toBe('image/svg+xml');

@@ -1,38 +1,22 @@
 /**
- * The statechart page in Chromium (launched as in dashboard.test.ts) against a real daemon on the demo
+ * The statechart page in Chromium (test/support/browser.ts) against a real daemon on the demo
  * config in development mode: an SVG diagram whose highlight follows the chosen server.
  */
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
+import { openDemoDashboard, type DemoDashboard } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DEMO = fileURLToPath(new URL('../../examples/demo.mcp.json', import.meta.url));
-
-let sandbox: Sandbox;
-let browser: Browser;
+let dashboard: DemoDashboard;
 let page: Page;
 let base: string;
 
 beforeAll(async () => {
-  sandbox = createSandbox();
-  sandbox.env.NODE_ENV = 'development';
-  const started = await runOrch(['start', '--config', DEMO], sandbox.env, 60_000);
-  expect(started.code, started.stderr).toBe(0);
-  const link = await runOrch(['dashboard', '--no-open'], sandbox.env);
-  expect(link.code, link.stderr).toBe(0);
-  const url = link.stdout.split('\n')[0]!;
-  base = new URL(url).origin;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(url);
+  dashboard = await openDemoDashboard();
+  ({ page, base } = dashboard);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await runOrch(['shutdown'], sandbox.env);
-  sandbox.remove();
+  await dashboard?.close();
 });
 
 const lit = () => page.$$eval('svg.statechart .chart-state.current', (groups) => groups.map((g) => g.getAttribute('data-state-id')));
@@ -53,9 +37,9 @@ describe('statechart in Chromium', () => {
 
     await page.selectOption('#chart-server', 'everything');
     await expect.poll(() => svg.getAttribute('data-chosen')).toBe('everything');
-    await runOrch(['stop', 'everything'], sandbox.env);
+    await dashboard.orch('stop', 'everything');
     await expect.poll(lit, { timeout: 15_000 }).toEqual(['server.stopped']);
-    await runOrch(['start', 'everything'], sandbox.env);
+    await dashboard.orch('start', 'everything');
     await expect.poll(lit, { timeout: 15_000 }).toContain('server.active.running');
   }, 60_000);
 });
