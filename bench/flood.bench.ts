@@ -5,16 +5,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { residentBytes } from '../src/os/proc.js';
 import { benchFleet } from './fleet.js';
 import { heading, ms, row } from './stats.js';
 
 const BYTES = Number(process.env.BENCH_FLOOD_BYTES ?? 1024 ** 3);
 const MB = 1024 * 1024;
 
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-}
+const rssOf = (pid: number) => residentBytes(pid) ?? 0;
 
 export async function benchFlood(): Promise<void> {
   const { config, orch, close, daemonPid, home } = benchFleet(1, [`--stderr-flood=${BYTES}`, '--flood-delay=8000']);

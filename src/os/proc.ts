@@ -49,3 +49,13 @@ export function isSameProcess(pid: number, startTime: string | null): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The process's resident memory (VmRSS); `null` when it is gone or `/proc` is not there. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
+}

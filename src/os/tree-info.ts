@@ -4,6 +4,7 @@
  * pids come from `ps` and the rest is unknown.
  */
 import { readFileSync } from 'node:fs';
+import { residentBytes } from './proc.js';
 import { expandTrees, readProcessTable } from './proc-tree.js';
 
 export interface ProcessInfo {
@@ -27,14 +28,5 @@ function commandLine(pid: number): string {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
   } catch {
     return '';
-  }
-}
-
-function residentBytes(pid: number): number | null {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Number(kb) * 1024;
-  } catch {
-    return null;
   }
 }

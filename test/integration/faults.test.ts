@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupRecorder } from '../../src/actors/process.actor.js';
 import { resolveHome } from '../../src/home.js';
+import { residentBytes } from '../../src/os/proc.js';
 import { createOrchestrator } from '../../src/system.js';
 import { createConsola } from 'consola';
 import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
@@ -39,14 +40,7 @@ afterEach(async () => {
 const MB = 1024 * 1024;
 
 /** 0 once the process is gone: a sampler still ticking after a failed test must not throw. */
-function rssOf(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
+const rssOf = (pid: number) => residentBytes(pid) ?? 0;
 
 describe('output floods', () => {
   it("a 300 MB stderr flood is read as fast as it comes, with the daemon's memory and disk bounded", async () => {
