@@ -4,10 +4,12 @@
  * named, and runs after `orch secret set` and `orch reload`.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { connectDaemon } from '../../src/cli/client.js';
+import { resolveHome } from '../../src/home.js';
 import { exitOf, runOrch, sandboxPerTest } from '../support/cli.js';
 import { eventually, FIXTURE } from '../support/orchestrator.js';
 
@@ -36,12 +38,8 @@ describe('client variables through a daemon', () => {
     );
     const orch = (...args: string[]) => runOrch(args, sandbox.env);
     // The API's list has each server's reason, which `status --json` leaves out.
-    const server = async (name: string) => {
-      const { port } = JSON.parse(readFileSync(join(sandbox.home, 'daemon.json'), 'utf8')) as { port: number };
-      const token = readFileSync(join(sandbox.home, 'token'), 'utf8').trim();
-      const response = await fetch(`http://127.0.0.1:${port}/api/servers`, { headers: { authorization: `Bearer ${token}` } });
-      return ((await response.json()) as Status).servers.find((s) => s.name === name)!;
-    };
+    const server = async (name: string) =>
+      (await connectDaemon(resolveHome(sandbox.env)).request<Status>('GET', '/api/servers')).servers.find((s) => s.name === name)!;
 
     expect((await orch('start', '--config', config)).code).toBe(0);
     expect((await server('plain')).state).toBe('running');

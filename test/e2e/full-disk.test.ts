@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connectDaemon } from '../../src/cli/client.js';
+import { resolveHome } from '../../src/home.js';
 import { findMarked, ownerForHome, ownerOf, serverMark } from '../../src/os/marked.js';
 import { createSandbox, runOrch, type Sandbox } from '../support/cli.js';
 import { eventually, FIXTURE, isAlive } from '../support/orchestrator.js';
@@ -80,12 +82,7 @@ describe.skipIf(!isRoot)('a full disk under $ORCH_HOME', () => {
     const status = async () => JSON.parse((await orch('status', '--json')).stdout) as Status;
     const pids = async () => Object.fromEntries((await status()).servers.map((s) => [s.name, s.pid]));
     const daemon = () => JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as { pid: number; port: number };
-    const health = async () => {
-      const { port } = daemon();
-      const token = readFileSync(join(home, 'token'), 'utf8').trim();
-      const response = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${token}` } });
-      return (await response.json()) as Health;
-    };
+    const health = () => connectDaemon(resolveHome(env)).request<Health>('GET', '/api/health');
     const owner = ownerForHome(home);
     /** Every process of a server that is a group leader: more than one means a duplicate. */
     const leaders = (name: string) => findMarked((mark) => mark === serverMark(owner, name)).filter((pid) => {

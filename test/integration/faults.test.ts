@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GroupRecorder } from '../../src/actors/process.actor.js';
+import { connectDaemon } from '../../src/cli/client.js';
 import { resolveHome } from '../../src/home.js';
 import { residentBytes } from '../../src/os/proc.js';
 import { createOrchestrator } from '../../src/system.js';
@@ -55,12 +56,9 @@ describe('output floods', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssOf(daemon))), 20);
     // The daemon's in-memory tail keeps the last line whatever the disk could take (orch logs reads the files).
-    const { port } = JSON.parse(readFileSync(join(sandbox.home, 'daemon.json'), 'utf8')) as { port: number };
-    const token = readFileSync(join(sandbox.home, 'token'), 'utf8').trim();
-    const tail = async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/servers/flood/logs?tail=5`, { headers: { authorization: `Bearer ${token}` } });
-      return ((await response.json()) as { lines: { text: string }[] }).lines.map((line) => line.text).join('\n');
-    };
+    const client = connectDaemon(resolveHome(sandbox.env));
+    const tail = async () =>
+      (await client.request<{ lines: { text: string }[] }>('GET', '/api/servers/flood/logs?tail=5')).lines.map((line) => line.text).join('\n');
     try {
       await eventually(async () => /fixture: flood of \d+ bytes done/.test(await tail()), 60_000, 'the flood to be read to its end');
     } finally {
