@@ -92,13 +92,20 @@ describe('output floods', () => {
 });
 
 describe('processes that leave the process group', () => {
-  const escapeeOf = async (orch: TestOrchestrator, name: string) => {
+  const named = (orch: TestOrchestrator, name: string) =>
+    pidsFromLogs(orch, name, /^pid (\d+) left the process group; it is still counted and will be stopped$/);
+  /**
+   * The lasting escapee named in the log. The double fork's middle process leaves the group too and
+   * may be caught by a sample in the instant before it exits, so it can be named as well.
+   */
+  const escapeeOf = async (orch: TestOrchestrator, name: string, except: number[] = []) => {
+    let found: number | undefined;
     await eventually(
-      () => pidsFromLogs(orch, name, /^pid (\d+) left the process group; it is still counted and will be stopped$/).length > 0,
+      () => (found = named(orch, name).find((pid) => !except.includes(pid) && isAlive(pid))) !== undefined,
       10_000,
       'the escapee to be found',
     );
-    return pidsFromLogs(orch, name, /^pid (\d+) left the process group/)[0]!;
+    return found!;
   };
 
   it('are found, named once, counted, and ended on stop', async () => {
@@ -111,7 +118,9 @@ describe('processes that leave the process group', () => {
     orch.stop(['leaky']);
     await orch.waitForState('leaky', 'stopped');
     await eventually(() => !isAlive(escapee), 2_000, 'the escapee to be ended');
-    expect(pidsFromLogs(orch, 'leaky', /^pid (\d+) left the process group/)).toEqual([escapee]);
+    const names = named(orch, 'leaky');
+    expect(names).toContain(escapee);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it('are ended on restart and on shutdown', async () => {
@@ -124,8 +133,7 @@ describe('processes that leave the process group', () => {
     await eventually(() => orch!.snapshot('leaky').context.pid !== pid, 5_000, 'a new process');
     await eventually(() => !isAlive(first), 2_000, 'the first escapee to be ended by the restart');
     await orch.waitForState('leaky', 'running');
-    await eventually(() => pidsFromLogs(orch!, 'leaky', /^pid (\d+) left the process group/).length === 2, 10_000, 'the second escapee');
-    const second = pidsFromLogs(orch, 'leaky', /^pid (\d+) left the process group/)[1]!;
+    const second = await escapeeOf(orch, 'leaky', [first]);
     await orch.shutdown();
     await eventually(() => !isAlive(second), 2_000, 'the second escapee to be ended by the shutdown');
   });
