@@ -14,6 +14,11 @@ export function formatPercent(value: number): string {
   return `${value.toFixed(1)}%`;
 }
 
+/** Calls per minute: a decimal under 10, so a tool called every few minutes reads 0.4, not 0. */
+export function formatRate(perMinute: number): string {
+  return perMinute < 10 ? String(+perMinute.toFixed(1)) : String(Math.round(perMinute));
+}
+
 /** Compact, for a column: 59s, 1m01s, 2h05m, 1d1h. */
 export function formatUptime(ms: number): string {
   const s = Math.floor(ms / 1_000);

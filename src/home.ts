@@ -18,6 +18,8 @@ export interface OrchHome {
   groupsFile: string;
   wantedFile: string;
   configFile: string;
+  /** The key that signs gateway session ids, so a restarted daemon accepts its clients' sessions. */
+  sessionKeyFile: string;
 }
 
 export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
@@ -34,6 +36,7 @@ export function resolveHome(env: NodeJS.ProcessEnv = process.env): OrchHome {
     groupsFile: join(root, 'groups.json'),
     wantedFile: join(root, 'state.json'),
     configFile: join(root, 'config.json'),
+    sessionKeyFile: join(root, 'session.key'),
   };
 }
 

@@ -3,6 +3,8 @@
  * `env` values never appear here, only their names: they often hold API keys.
  */
 import type { Policy } from './config/policy.js';
+import type { CallSummary } from './gateway/call-stats.js';
+import type { SessionInfo } from './gateway/types.js';
 import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
 import { SERVER_STATES, type ExitStatus, type ProtocolInfo, type ResourceSample, type ServerStateName } from './machines/server.types.js';
 import type { HistorySeries } from './metrics/history.js';
@@ -41,6 +43,19 @@ export interface ServerDetail extends ServerStatus {
   transitions: Transition[];
   /** CPU, memory and ping latency over the last hour, oldest first. */
   history: HistorySeries;
+  // The three below come from the MCP gateway, and are absent when the daemon runs without one.
+  /** The URL clients reach the server at through orch: `http://127.0.0.1:PORT/mcp/NAME`. */
+  endpoint?: string;
+  /** The recent call rate, and the last hour per method and tool. */
+  calls?: ServerCalls;
+  /** The client sessions open on the endpoint. */
+  sessions?: SessionInfo[];
+}
+
+export interface ServerCalls {
+  /** Calls per minute over the last 5 minutes. */
+  perMinute: number;
+  tools: CallSummary[];
 }
 
 const HAS_PROCESS: ReadonlySet<ServerStateName> = new Set(['starting', 'running', 'unhealthy', 'stopping']);

@@ -37,6 +37,9 @@ import { rotatedPaths } from './logs/flush.js';
 import { findMarked } from './os/marked.js';
 import { processTree } from './os/tree-info.js';
 import { VERSION } from './version.js';
+import { CallStats } from './gateway/call-stats.js';
+import { Gateway } from './gateway/gateway.js';
+import { SessionIds } from './gateway/session-ids.js';
 
 export interface OrchestratorOptions {
   config: OrchConfig;
@@ -54,6 +57,8 @@ export interface OrchestratorOptions {
   owner?: string;
   /** The actor system failed anyway (a bug): every server was stopped. The daemon exits then. */
   onFailure?: (error: unknown) => void;
+  /** Signs the gateway's session ids; the daemon keeps its key in `$ORCH_HOME` so sessions outlive it. */
+  sessionIds?: SessionIds;
 }
 
 /** An hour of history at the configured sampling rate, within bounds that keep memory predictable. */
@@ -68,6 +73,9 @@ export interface Orchestrator {
   readonly logs: ServerLogs;
   readonly events: EventLog;
   readonly history: ResourceHistory;
+  /** The MCP endpoint's sessions and routing (`/mcp/NAME`), and what became of each call. */
+  readonly gateway: Gateway;
+  readonly calls: CallStats;
   names(): string[];
   snapshot(name: string): ServerSnapshot;
   status(name: string): ServerStatus;
@@ -121,11 +129,23 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const owner = options.owner ?? randomBytes(6).toString('hex');
   const logs = new ServerLogs({ dir: home?.logsDir, problems });
   const events = new EventLog({ path: home?.eventsFile, problems });
+  const calls = new CallStats();
+  const gateway = new Gateway({
+    policy: (name) => members().find((server) => server.spec.name === name)?.policy.gateway,
+    state: (name) => {
+      const { state, reason } = status(name);
+      return { state, reason };
+    },
+    log: (name, text) => logs.append(name, 'orch', text),
+    record: (call) => calls.record(call),
+    ids: options.sessionIds ?? SessionIds.ephemeral(),
+  });
   const processActor = createProcessActor({
     logs,
     clientInfo: { name: 'orch', version: VERSION },
     groups: options.groups,
     owner,
+    links: gateway,
   });
   const listeners = new Set<(transition: Transition) => void>();
   let configPath = config.path;
@@ -155,6 +175,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const inspect = createTransitionInspector((transition) => {
     try {
       events.append(transition);
+      gateway.stateChanged(transition.server);
       options.onTransition?.(transition);
       for (const listener of listeners) listener(transition);
     } catch (error) {
@@ -188,6 +209,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         history.forget(name);
         logs.forget(name);
         latest.delete(name);
+        gateway.forget(name);
+        calls.forget(name);
       }
       knownMembers = now;
     },
@@ -293,6 +316,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     logs,
     events,
     history,
+    gateway,
+    calls,
     names,
     snapshot,
     status,
@@ -323,6 +348,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     shutdown() {
       shutdown ??= (async () => {
         const done = toPromise(supervisor).catch(() => undefined);
+        gateway.closeAll();
         supervisor.send({ type: 'supervisor.shutdown' });
         const servers = members();
         const deadline =

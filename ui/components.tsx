@@ -4,6 +4,7 @@ import {
   formatBytes,
   formatLatency,
   formatPercent,
+  formatRate,
   formatUptime,
   nameSegment,
   orDash,
@@ -98,7 +99,8 @@ export function ActionButtons({ name, state }: { name: string; state: DisplaySta
   );
 }
 
-export function Figures({ server }: { server: ServerStatus }) {
+/** `callsPerMinute` is the gateway's rate, given only when there is a gateway to count calls. */
+export function Figures({ server, callsPerMinute }: { server: ServerStatus; callsPerMinute?: number }) {
   const rows: [string, string, string][] = [
     ['pid', 'pid', orDash(server.pid, String)],
     ['uptime', 'uptime', orDash(server.uptimeMs, formatUptime)],
@@ -107,6 +109,7 @@ export function Figures({ server }: { server: ServerStatus }) {
     ['memory', 'memory', orDash(server.memoryBytes, formatBytes)],
     ['ping', 'last ping', orDash(server.lastPingMs, formatLatency)],
   ];
+  if (callsPerMinute !== undefined) rows.push(['calls', 'calls/min', formatRate(callsPerMinute)]);
   return (
     <dl class="figures">
       {rows.map(([key, label, value]) => (

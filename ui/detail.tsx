@@ -1,7 +1,11 @@
-/** One server: its figures and graphs, the effective policy, the last transitions, and a live log tail. */
+/**
+ * One server: its figures and graphs, its calls and sessions through the gateway and how to connect
+ * (when there is a gateway), the effective policy, the last transitions, and a live log tail.
+ */
 import { formatBytes, formatLatency, formatPercent, type ServerDetail } from '../src/view-model.js';
 import { Charts, type ChartSpec } from './chart.js';
 import { ActionButtons, Figures, Layout, serverHref, StateBadge, Time } from './components.js';
+import { CallsPanel, ConnectBox, SessionsPanel } from './gateway.js';
 import { PolicyTable } from './policy.js';
 
 const FORMAT = { percent: formatPercent, bytes: formatBytes, ms: formatLatency };
@@ -29,6 +33,7 @@ export function DetailPage(props: { server: ServerDetail; dev: boolean; version:
       <div id="live" hx-get={`/ui${href}`} hx-trigger="every 5s, orch:transition from:body" hx-sync="this:queue last">
         <DetailLive server={server} />
       </div>
+      {server.endpoint === undefined ? null : <ConnectBox name={server.name} endpoint={server.endpoint} />}
       <div class="grid-2">
         <section>
           <h2>Command</h2>
@@ -105,13 +110,19 @@ export function DetailLive({ server }: { server: ServerDetail }) {
         <StateBadge state={server.state} />
       </h1>
       <div class="panel">
-        <Figures server={server} />
+        <Figures server={server} callsPerMinute={server.calls?.perMinute} />
         <p class="reason">{server.reason}</p>
         {server.lastError ? <p class="error">last error: {server.lastError}</p> : null}
         <ActionButtons name={server.name} state={server.state} />
       </div>
       <h2>Last hour</h2>
       <Charts source={`/api${serverHref(server.name)}`} specs={specs} last={last} />
+      {server.calls === undefined ? null : (
+        <div class="grid-2">
+          <CallsPanel calls={server.calls} />
+          <SessionsPanel sessions={server.sessions ?? []} />
+        </div>
+      )}
       <h2>Transitions</h2>
       <div class="panel">
         <table>

@@ -27,6 +27,8 @@ export interface OverviewFilter {
 
 export function OverviewPage(props: {
   servers: ServerStatus[];
+  /** Calls per minute by server name, when the gateway counts calls. */
+  calls?: ReadonlyMap<string, number>;
   groups: ServerGroup[];
   config: string;
   health: DaemonHealth;
@@ -67,13 +69,23 @@ export function OverviewPage(props: {
         hx-trigger="every 5s, orch:transition from:body, input changed delay:150ms from:#filter-name, change from:#filter-state"
         hx-sync="this:queue last"
       >
-        <OverviewLive servers={props.servers} groups={props.groups} filter={{}} />
+        <OverviewLive servers={props.servers} groups={props.groups} filter={{}} calls={props.calls} />
       </div>
     </Layout>
   );
 }
 
-export function OverviewLive({ servers, groups, filter }: { servers: ServerStatus[]; groups: ServerGroup[]; filter: OverviewFilter }) {
+export function OverviewLive({
+  servers,
+  groups,
+  filter,
+  calls,
+}: {
+  servers: ServerStatus[];
+  groups: ServerGroup[];
+  filter: OverviewFilter;
+  calls?: ReadonlyMap<string, number>;
+}) {
   const text = filter.name?.trim() ?? '';
   // `@dev` is the group, as on the CLI; any other text is part of a name.
   const group = text.startsWith('@') ? groups.find((g) => g.name === text.slice(1)) : undefined;
@@ -95,7 +107,7 @@ export function OverviewLive({ servers, groups, filter }: { servers: ServerStatu
       </p>
       <div class="cards">
         {shown.map((server) => (
-          <ServerCard server={server} />
+          <ServerCard server={server} callsPerMinute={calls?.get(server.name)} />
         ))}
       </div>
       {shown.length === 0 ? <p class="reason">{servers.length === 0 ? 'No servers are configured.' : 'No server matches the filter.'}</p> : null}
@@ -103,7 +115,7 @@ export function OverviewLive({ servers, groups, filter }: { servers: ServerStatu
   );
 }
 
-export function ServerCard({ server }: { server: ServerStatus }) {
+export function ServerCard({ server, callsPerMinute }: { server: ServerStatus; callsPerMinute?: number }) {
   return (
     <article class={`card state-${server.state}`} data-server={server.name} data-state={server.state} data-pid={server.pid ?? ''}>
       <header>
@@ -111,7 +123,7 @@ export function ServerCard({ server }: { server: ServerStatus }) {
         <StateBadge state={server.state} />
       </header>
       {server.url === undefined ? null : <p class="reason">{server.url}</p>}
-      <Figures server={server} />
+      <Figures server={server} callsPerMinute={callsPerMinute} />
       {server.lastError && server.state !== 'running' ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
       <ActionButtons name={server.name} state={server.state} />
     </article>

@@ -19,6 +19,7 @@ import { LineSplitter } from '../mcp/line-splitter.js';
 import { checkLiveness, negotiate, type ClientInfo } from '../mcp/handshake.js';
 import { McpLink } from '../mcp/link.js';
 import { listTools } from '../mcp/tools.js';
+import type { LinkEvents } from '../gateway/gateway.js';
 
 export interface ProcessActorDeps {
   logs: ServerLogs;
@@ -27,6 +28,8 @@ export interface ProcessActorDeps {
   groups?: GroupRecorder;
   /** Names this supervisor in the environment marker every server process inherits. */
   owner?: string;
+  /** The gateway, told when the link can take clients' requests and when it is gone. */
+  links?: LinkEvents;
 }
 
 export interface GroupRecorder {
@@ -87,6 +90,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
     const cleanup = guard(() => {
       clearTimeout(noiseTimer);
       link?.close(new Error('the server is no longer supervised'));
+      if (link) deps.links?.detach(spec.name, link);
       child.stdout.destroy();
       child.stderr.destroy();
       child.stdin.destroy();
@@ -123,6 +127,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
             NOISE_REPORT_MS,
           );
         },
+        onServerMessage: guard((message) => deps.links?.serverMessage(spec.name, mcp, message)),
       });
       link = mcp;
       const stderr = new LineSplitter({
@@ -153,6 +158,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
         guard((code: number | null, signal: NodeJS.Signals | null) => {
           exited = true;
           mcp.close(new Error(`the server ${describeExit(code, signal)}`));
+          deps.links?.detach(spec.name, mcp);
           log('orch', `process ${pid} ${describeExit(code, signal)}`);
           report({ type: 'process.exited', code, signal });
         }),
@@ -164,6 +170,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
           guard((info: ProtocolInfo) => {
             protocol = info;
             report({ type: 'mcp.ready', protocol: info, elapsedMs: performance.now() - spawnedAt });
+            if (!exited) deps.links?.attach(spec.name, mcp, info);
           }),
           guard((error: unknown) => {
             if (!exited) report({ type: 'mcp.failed', error: errorMessage(error) });

@@ -18,6 +18,7 @@ export const DEFAULT_POLICY: Policy = {
   start: { timeoutMs: 30_000 },
   stop: { graceMs: 2_000, killTimeoutMs: 5_000 },
   protocol: 'auto',
+  gateway: { sharing: 'shared', requestTimeoutMs: 300_000, waitReadyMs: 10_000, sessionIdleMs: 600_000, maxSessions: 16 },
 };
 
 /** Overlays each override section by section, later ones winning. */
@@ -29,6 +30,7 @@ export function resolvePolicy(...overrides: (PolicyOverride | undefined)[]): Pol
     Object.assign(policy.restart, override.restart);
     Object.assign(policy.start, override.start);
     Object.assign(policy.stop, override.stop);
+    Object.assign(policy.gateway, override.gateway);
     if (override.protocol) policy.protocol = override.protocol;
   }
   return policy;

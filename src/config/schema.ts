@@ -64,6 +64,19 @@ export const policySchema = z.strictObject({
   start: z.strictObject({ timeoutMs: positiveMs }),
   stop: z.strictObject({ graceMs: ms, killTimeoutMs: positiveMs }),
   protocol: z.enum(PROTOCOL_MODES),
+  /** How clients reach the server through orch's `/mcp/NAME` endpoint. */
+  gateway: z.strictObject({
+    /** `shared`: every client session uses the one supervised process; `per-session`: each gets its own. */
+    sharing: z.enum(['shared', 'per-session']),
+    /** How long a forwarded request may go unanswered (progress notifications reset it). */
+    requestTimeoutMs: positiveMs,
+    /** How long a request waits for a server that is starting or in backoff. */
+    waitReadyMs: ms,
+    /** A per-session server whose session has been quiet this long is stopped. */
+    sessionIdleMs: positiveMs,
+    /** At most this many per-session processes at once. */
+    maxSessions: z.number().int().min(1),
+  }),
 });
 
 /** What the config may set: any field of any section. */
@@ -73,6 +86,7 @@ export const policyOverrideSchema = z.strictObject({
   start: policySchema.shape.start.partial().optional(),
   stop: policySchema.shape.stop.partial().optional(),
   protocol: policySchema.shape.protocol.optional(),
+  gateway: policySchema.shape.gateway.partial().optional(),
 });
 
 /** `orchestrator.servers.NAME`: a policy override, plus what the server must wait for before it starts. */

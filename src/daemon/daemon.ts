@@ -28,7 +28,9 @@ import { createWebhooks, type Webhooks } from '../webhooks/webhooks.js';
 import { rememberConfig } from './config-memory.js';
 import { watchConfig } from './config-watch.js';
 import { createSettleWatch } from './settle-watch.js';
-import { removeDaemonInfo, createToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
+import { removeDaemonInfo, createToken, readToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
+import { SessionIds } from '../gateway/session-ids.js';
+import { mcpPath } from '../gateway/types.js';
 import { GroupRegistry, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
 import { createSelfHealth } from './self-health.js';
@@ -54,6 +56,8 @@ export interface DaemonOptions {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 /** How long the hint waits for servers that do not come to rest (a slow `npx -y`, a blocked dependency). */
 const HINT_WAIT_MS = 5_000;
+/** How often gateway sessions are checked for idleness; `sessionIdleMs` is minutes, so a rough sweep is enough. */
+const SESSION_SWEEP_MS = 30_000;
 
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   let config = await loadConfig(options.configPath);
@@ -125,7 +129,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   describeConfig(config);
 
   // Step: the supervisor.
-  const token = await step(() => mustWrite(home.tokenFile, () => createToken(home.tokenFile)));
+  // Kept across restarts: MCP clients given the token for `/mcp/NAME` keep working when the daemon comes back.
+  const token = await step(() => mustWrite(home.tokenFile, () => readToken(home.tokenFile) ?? createToken(home.tokenFile)));
+  const sessionIds = await step(() => mustWrite(home.sessionKeyFile, () => SessionIds.load(home.sessionKeyFile)));
   const wanted = new WantedState(home.wantedFile, problems);
   cleanups.push(() => wanted.close());
   const groups = new GroupRegistry(home.groupsFile, problems);
@@ -140,6 +146,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     groups,
     problems,
     owner,
+    sessionIds,
     onTransition: (transition) => {
       settle.seen(transition);
       options.printTransition(logger, transition, Math.max(0, ...orch.names().map((name) => name.length)));
@@ -154,6 +161,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     onFailure: () => abandon(1),
   }));
   cleanups.push(() => orch.shutdown());
+  const idleSessions = setInterval(() => orch.gateway.closeIdle(), SESSION_SWEEP_MS);
+  cleanups.push(() => clearInterval(idleSessions));
   const hooks = createWebhooks(config.webhooks, {
     restartsOf: (name) => orch.snapshot(name).context.restarts,
     warn: (message) => logger.warn(message),
@@ -259,6 +268,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       host: LOOPBACK.has(options.host) ? undefined : options.host,
       health: () => ({ ...health.read(), config: config.path, storage: problems.list() }),
       hooks: () => hooks.status(),
+      gateway: {
+        calls: orch.calls,
+        sessions: (name) => orch.gateway.sessionsOf(name),
+        inFlight: (name) => orch.gateway.inFlight(name),
+        endpoint: mcpPath,
+      },
+      // Loaded on the first client request: a daemon nobody connects to does not pay for the SDK.
+      mcp: async (name, request) => (await import('../gateway/endpoint.js')).serveMcp(orch.gateway, name, request),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),

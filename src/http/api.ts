@@ -13,6 +13,7 @@ import type { Sessions } from './auth.js';
 import { readBody } from './body.js';
 import type { ActionResult } from '../system.js';
 import type { AppDeps } from './deps.js';
+import { withGateway } from './gateway-view.js';
 import { sseFrom } from './sse.js';
 
 const MAX_TAIL = 1_000;
@@ -42,7 +43,9 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
     return c.json(await supervision.reload(config));
   });
 
-  api.get('/servers/:name', (c) => c.json({ server: supervision.detail(nameFromSegment(c.req.param('name'))) }));
+  api.get('/servers/:name', (c) =>
+    c.json({ server: withGateway(supervision.detail(nameFromSegment(c.req.param('name'))), deps.gateway, deps.port()) }),
+  );
 
   api.get('/servers/:name/describe', async (c) => c.json({ server: await supervision.describe(nameFromSegment(c.req.param('name'))) }));
 

@@ -7,11 +7,11 @@ import { LoginNeeded } from '../../ui/login.js';
 import { bodyLimit } from 'hono/body-limit';
 import { setCookie } from 'hono/cookie';
 import { createApi } from './api.js';
-import { allowedHosts, hostGuard, requireAuth, SESSION_COOKIE, Sessions } from './auth.js';
+import { allowedHosts, hostGuard, originGuard, requireAuth, SESSION_COOKIE, Sessions } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorResponse, handleError } from './errors.js';
 import { createPages } from './pages.js';
-import { formatMetrics } from './prometheus.js';
+import { formatMetrics, gatewayMetrics } from './prometheus.js';
 
 /** Every API body is a short list of names: a megabyte is generous, and bounds what a request can cost. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -46,9 +46,15 @@ export function createApp(deps: AppDeps, sessions = new Sessions()) {
     }),
   );
   app.use('/metrics', requireAuth(deps.token, sessions));
+  const mcp = deps.mcp;
+  if (mcp) {
+    // MCP clients stream with GET too: a foreign Origin is refused whatever the method.
+    app.use('/mcp/*', originGuard(currentHosts), requireAuth(deps.token, sessions));
+    app.all('/mcp/:name', (c) => mcp(c.req.param('name'), c.req.raw));
+  }
   app.route('/api', createApi(deps, sessions));
   app.get('/metrics', (c) =>
-    c.text(formatMetrics(deps.supervision.statuses(), deps.health()), 200, {
+    c.text(formatMetrics(deps.supervision.statuses(), deps.health(), gatewayMetrics(deps.gateway)), 200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );

@@ -35,6 +35,17 @@ export function hostGuard(hosts: () => Set<string>): MiddlewareHandler {
   };
 }
 
+/** For endpoints where reading is as sensitive as writing: any request from a foreign Origin is refused. */
+export function originGuard(hosts: () => Set<string>): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !hosts().has(originHost(origin))) {
+      return errorResponse(c, 403, 'FORBIDDEN_ORIGIN', `requests from ${origin} may not use this endpoint`);
+    }
+    await next();
+  };
+}
+
 function originHost(origin: string): string {
   try {
     const url = new URL(origin);

@@ -1,4 +1,6 @@
 /** What the HTTP app needs from the daemon: the orchestrator satisfies `Supervision`, tests pass a fake. */
+import type { CallStats } from '../gateway/call-stats.js';
+import type { SessionInfo } from '../gateway/types.js';
 import type { EventLog } from '../logs/event-log.js';
 import type { ServerLogs } from '../logs/server-logs.js';
 import type { StorageProblem } from '../storage/problems.js';
@@ -53,6 +55,16 @@ export interface DaemonHealth {
   storage?: StorageProblem[];
 }
 
+/** What the API, `/metrics` and the dashboard show of the MCP gateway (`/mcp/NAME`). */
+export interface GatewayReadout {
+  calls: CallStats;
+  sessions(server: string): SessionInfo[];
+  /** Requests forwarded to the server and not answered yet, all sessions together. */
+  inFlight(server: string): number;
+  /** The server's endpoint path, its name URL-encoded: `/mcp/memory`. */
+  endpoint(server: string): string;
+}
+
 export interface AppDeps {
   supervision: Supervision;
   token: string;
@@ -65,6 +77,10 @@ export interface AppDeps {
   hooks?(): HookStatus[];
   /** Stops every server, then the daemon; the response is sent before it happens. */
   shutdown(): void;
+  /** The MCP gateway, when the daemon runs one: its calls, sessions and endpoints. */
+  gateway?: GatewayReadout;
+  /** Serves one request to a server's MCP endpoint, `/mcp/NAME` (already authenticated). */
+  mcp?(server: string, request: Request): Promise<Response>;
   /** Development mode: the statechart page. */
   dev?: boolean;
   /** Where internal errors are reported; the client only sees that one happened. */

@@ -21,6 +21,7 @@ import { layoutChart, type ChartLayout } from './chart-layout.js';
 import { isAuthenticated, type Sessions } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { handleError } from './errors.js';
+import { callRates, withGateway } from './gateway-view.js';
 
 const EVENTS_SHOWN = 200;
 
@@ -53,37 +54,45 @@ export function createPages(deps: AppDeps, sessions: Sessions) {
     await next();
   });
 
-  pages.get('/', (c) =>
-    c.html(
+  pages.get('/', (c) => {
+    const servers = supervision.statuses();
+    return c.html(
       <OverviewPage
-        servers={supervision.statuses()}
+        servers={servers}
+        calls={callRates(servers, deps.gateway)}
         groups={supervision.groups()}
         config={supervision.configPath()}
         health={deps.health()}
         dev={dev}
         version={VERSION}
       />,
-    ),
-  );
+    );
+  });
   pages.get('/ui/overview', (c) => {
     const servers = supervision.statuses();
     return c.html(
       <>
         <PageTitle title={overviewTitle(servers)} />
-        <OverviewLive servers={servers} groups={supervision.groups()} filter={{ name: c.req.query('name'), state: c.req.query('state') }} />
+        <OverviewLive
+          servers={servers}
+          calls={callRates(servers, deps.gateway)}
+          groups={supervision.groups()}
+          filter={{ name: c.req.query('name'), state: c.req.query('state') }}
+        />
       </>,
     );
   });
 
   pages.get('/ui/daemon', (c) => c.html(<DaemonFigures health={deps.health()} />));
 
+  const detail = (name: string) => withGateway(supervision.detail(name), deps.gateway, deps.port());
   pages.get('/servers/:name', (c) => {
     const name = nameFromSegment(c.req.param('name'));
-    const server = supervision.detail(name);
+    const server = detail(name);
     return c.html(<DetailPage server={server} dev={dev} version={VERSION} hasLogFile={supervision.logs.filePath(name) !== undefined} />);
   });
   pages.get('/ui/servers/:name', (c) => {
-    const server = supervision.detail(nameFromSegment(c.req.param('name')));
+    const server = detail(nameFromSegment(c.req.param('name')));
     return c.html(
       <>
         <PageTitle title={detailTitle(server)} />

@@ -24,6 +24,10 @@ export interface ProtocolInfo {
   protocolVersion: string;
   serverInfo: { name?: string; version?: string } & Record<string, unknown>;
   capabilities: Record<string, unknown>;
+  /** What the server tells its clients about using it; the gateway passes it on. */
+  instructions?: string;
+  /** Versions `server/discover` listed (2026 servers only): the gateway offers these to clients. */
+  supportedVersions?: string[];
 }
 
 export interface ExitStatus {

@@ -90,6 +90,8 @@ async function discover(link: McpLink, options: NegotiateOptions): Promise<Proto
     protocolVersion: STATELESS_VERSION,
     serverInfo: asObject(result.serverInfo ?? meta['io.modelcontextprotocol/serverInfo']),
     capabilities: asObject(result.capabilities),
+    ...(typeof result.instructions === 'string' && { instructions: result.instructions }),
+    supportedVersions: versions.filter((version): version is string => typeof version === 'string'),
   };
 }
 
@@ -97,7 +99,8 @@ async function initialize(link: McpLink, options: NegotiateOptions): Promise<Pro
   const result = asObject(
     await link.request(
       'initialize',
-      { protocolVersion: LEGACY_VERSION, capabilities: {}, clientInfo: options.clientInfo },
+      // What the gateway can pass on to its clients; a server that asks when none can gets a clear error.
+      { protocolVersion: LEGACY_VERSION, capabilities: { elicitation: {}, sampling: {} }, clientInfo: options.clientInfo },
       options.timeoutMs,
     ),
   );
@@ -108,6 +111,7 @@ async function initialize(link: McpLink, options: NegotiateOptions): Promise<Pro
     protocolVersion: result.protocolVersion,
     serverInfo: asObject(result.serverInfo),
     capabilities: asObject(result.capabilities),
+    ...(typeof result.instructions === 'string' && { instructions: result.instructions }),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Newline-delimited JSON-RPC 2.0 over a server's stdin/stdout. orch's request ids carry their own
- * prefix so other sessions can share the link later; lines that are not JSON-RPC are counted as noise.
+ * Newline-delimited JSON-RPC 2.0 over a server's stdin/stdout. orch's own requests (handshake, pings)
+ * and the gateway's forwarded ones share one id namespace, so every answer finds its asker; lines that
+ * are not JSON-RPC are counted as noise.
  */
 import { LineSplitter } from './line-splitter.js';
 
@@ -31,21 +32,28 @@ export interface McpLinkOptions {
   idPrefix?: string;
   maxLineBytes?: number;
   onNoise?: (line: string) => void;
+  /**
+   * Notifications and requests from the server other than `ping`, for the gateway to route; without
+   * it requests are refused and notifications ignored.
+   */
+  onServerMessage?: (message: Message) => void;
 }
 
-interface Pending {
-  method: string;
-  resolve: (result: unknown) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+export interface RpcErrorObject {
+  code: number;
+  message: string;
+  data?: unknown;
 }
+
+/** The server's answer as sent, or why none will come (the link closed). */
+export type Answer = { result: unknown } | { error: RpcErrorObject } | { lost: Error };
 
 type Message = Record<string, unknown>;
 
 export class McpLink {
   noiseLines = 0;
   private nextId = 1;
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, (answer: Answer) => void>();
   private readonly splitter: LineSplitter;
   private closedWith: Error | undefined;
 
@@ -63,30 +71,56 @@ export class McpLink {
   }
 
   request(method: string, params: Message | undefined, timeoutMs: number): Promise<unknown> {
-    if (this.closedWith) return Promise.reject(this.closedWith);
-    const id = `${this.options.idPrefix ?? 'orch-'}${this.nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        this.forget(id);
         reject(new RequestTimeoutError(method, timeoutMs));
       }, timeoutMs);
-      this.pending.set(id, { method, resolve, reject, timer });
-      this.send({ jsonrpc: '2.0', id, method, ...(params && { params }) });
+      const id = this.call(method, params, (answer) => {
+        clearTimeout(timer);
+        if ('result' in answer) resolve(answer.result);
+        else if ('error' in answer) reject(new JsonRpcError(method, answer.error.code, answer.error.message));
+        else reject(answer.lost);
+      });
     });
   }
 
-  notify(method: string, params?: Message): void {
-    if (!this.closedWith) this.send({ jsonrpc: '2.0', method, ...(params && { params }) });
+  /**
+   * Sends a request whose answer goes to `settle` exactly once, unless it is forgotten first. No
+   * timer: the gateway keeps its own, which progress resets. Returns the id the server sees.
+   */
+  call(method: string, params: unknown, settle: (answer: Answer) => void): string {
+    const id = `${this.options.idPrefix ?? 'orch-'}${this.nextId++}`;
+    if (this.closedWith) {
+      const lost = this.closedWith;
+      queueMicrotask(() => settle({ lost }));
+      return id;
+    }
+    this.pending.set(id, settle);
+    this.send(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params });
+    return id;
+  }
+
+  /** Stops waiting for an answer (timed out, cancelled): a late one is dropped. */
+  forget(id: string): void {
+    this.pending.delete(id);
+  }
+
+  /** Answers a request the server sent. */
+  respond(id: unknown, answer: { result: unknown } | { error: RpcErrorObject }): void {
+    if (!this.closedWith) this.send({ jsonrpc: '2.0', id, ...answer });
+  }
+
+  notify(method: string, params?: unknown): void {
+    if (!this.closedWith) this.send(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params });
   }
 
   /** Fails every request still waiting; later requests fail at once with the same error. */
   close(error: Error): void {
     this.closedWith ??= error;
-    for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
-      this.pending.delete(id);
-      pending.reject(error);
-    }
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const settle of waiting) settle({ lost: error });
   }
 
   get pendingRequests(): number {
@@ -116,26 +150,27 @@ export class McpLink {
 
   private settle(message: Message): void {
     const id = String(message.id);
-    const pending = this.pending.get(id);
-    // A late answer, or one for another session sharing the link: not ours to judge.
-    if (!pending) return;
+    const settle = this.pending.get(id);
+    // A late answer (timed out, cancelled): nobody waits for it any more.
+    if (!settle) return;
     this.pending.delete(id);
-    clearTimeout(pending.timer);
     const error = message.error;
     if (isObject(error)) {
       const code = typeof error.code === 'number' ? error.code : -32603;
-      pending.reject(new JsonRpcError(pending.method, code, String(error.message ?? 'error')));
+      settle({ error: { code, message: String(error.message ?? 'error'), ...(error.data !== undefined && { data: error.data }) } });
     } else {
-      pending.resolve(message.result);
+      settle({ result: message.result });
     }
   }
 
-  /** The server asked orch something: answer pings, refuse the rest, ignore notifications. */
+  /** The server asked or told orch something: pings are answered here, the rest goes to the gateway. */
   private answerRequest(message: Message): void {
-    if (message.id === undefined || message.id === null) return;
-    if (message.method === 'ping') {
+    const isRequest = message.id !== undefined && message.id !== null;
+    if (isRequest && message.method === 'ping') {
       this.send({ jsonrpc: '2.0', id: message.id, result: {} });
-    } else {
+    } else if (this.options.onServerMessage) {
+      this.options.onServerMessage(message);
+    } else if (isRequest) {
       this.send({
         jsonrpc: '2.0',
         id: message.id,

@@ -43,7 +43,7 @@ export interface TestOrchestrator extends Orchestrator {
 
 export function bootOrchestrator(
   servers: ServerDefinition[],
-  options: Pick<OrchestratorOptions, 'home' | 'problems'> = {},
+  options: Pick<OrchestratorOptions, 'home' | 'problems' | 'sessionIds'> = {},
 ): TestOrchestrator {
   const transitions: Transition[] = [];
   const waiters = new Set<() => void>();
