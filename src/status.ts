@@ -29,6 +29,8 @@ export interface ServerStatus {
   disabled: boolean;
   /** Where a remote server is; absent for the ones orch runs. */
   url?: string;
+  /** A per-session server's process for one client session: the server it runs. */
+  sessionOf?: string;
 }
 
 export interface ServerDetail extends ServerStatus {

@@ -139,6 +139,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     log: (name, text) => logs.append(name, 'orch', text),
     record: (call) => calls.record(call),
     ids: options.sessionIds ?? SessionIds.ephemeral(),
+    openMember: (name) => {
+      const base = members().find((server) => server.spec.name === name && server.sessionOf === undefined);
+      if (!base) throw unknownServer([name]);
+      const member = `${name}#${randomBytes(4).toString('hex')}`;
+      supervisor.send({ type: 'session.open', server: { ...base, spec: { ...base.spec, name: member }, disabled: false, sessionOf: name } });
+      return member;
+    },
+    closeMember: (member) => supervisor.send({ type: 'session.close', name: member }),
   });
   const processActor = createProcessActor({
     logs,
@@ -197,7 +205,13 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   supervisor.start();
 
   const members = () => supervisor.getSnapshot().context.servers;
-  const memberNames = () => members().map((server) => server.spec.name);
+  /** Config order, each per-session server followed by its sessions' members. */
+  const memberNames = () => {
+    const all = members();
+    return all
+      .filter((server) => server.sessionOf === undefined)
+      .flatMap((server) => [server.spec.name, ...all.filter((other) => other.sessionOf === server.spec.name).map((other) => other.spec.name)]);
+  };
   // A server that is no longer a member takes its figures with it; its log files stay.
   let knownMembers = new Set(memberNames());
   supervisor.subscribe({
@@ -281,8 +295,9 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const measured = latest.get(name);
     // Figures of an earlier process of this server are not this one's.
     const sample = measured && measured.pid === current.context.pid ? measured.sample : null;
-    const disabled = members().find((server) => server.spec.name === name)?.disabled ?? false;
-    return serverStatus(current, { disabled, sample });
+    const member = members().find((server) => server.spec.name === name);
+    const found = serverStatus(current, { disabled: member?.disabled ?? false, sample });
+    return member?.sessionOf === undefined ? found : { ...found, sessionOf: member.sessionOf };
   };
   const reload = (next: OrchConfig): ReloadChange[] => {
     const wanted = supervisedServers(next);

@@ -123,9 +123,11 @@ export function ServerCard({ server, callsPerMinute }: { server: ServerStatus; c
         <StateBadge state={server.state} />
       </header>
       {server.url === undefined ? null : <p class="reason">{server.url}</p>}
+      {server.sessionOf === undefined ? null : <p class="reason">one client session's own process of {server.sessionOf}</p>}
       <Figures server={server} callsPerMinute={callsPerMinute} />
       {server.lastError && server.state !== 'running' ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
-      <ActionButtons name={server.name} state={server.state} />
+      {/* A session's process lives and ends with its session, not by command. */}
+      {server.sessionOf === undefined ? <ActionButtons name={server.name} state={server.state} /> : null}
     </article>
   );
 }

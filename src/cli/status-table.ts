@@ -30,7 +30,8 @@ const STATE_COLOR: Record<DisplayState, (text: string) => string> = {
 export function formatStatusTable(servers: ServerStatus[], color = true): string {
   const header = ['name', 'state', 'pid', 'uptime', '↺', 'cpu', 'memory', 'ping'];
   const rows = servers.map((s) => [
-    s.name,
+    // A per-session process sits under its server, named by its session.
+    s.sessionOf === undefined ? s.name : `└ ${s.name.slice(s.sessionOf.length)}`,
     `${STATE_SYMBOL[s.state]} ${s.state}`,
     orDash(s.pid, String),
     orDash(s.uptimeMs, formatUptime),
@@ -74,5 +75,6 @@ export function serverJson(s: ServerStatus) {
     lastPingMs: s.lastPingMs,
     lastError: s.lastError,
     ...(s.url !== undefined && { url: s.url }),
+    ...(s.sessionOf !== undefined && { sessionOf: s.sessionOf }),
   };
 }

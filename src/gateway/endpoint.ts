@@ -51,10 +51,19 @@ export async function serveMcp(gateway: Gateway, server: string, request: Reques
       ...header(request, 'mcp-name', 'mcpNameHeader'),
     });
     if (route.kind === 'reject') return rpcError(route.httpStatus, route.code, route.message, route.data, idOf(body));
-    if (route.kind === 'modern') return serveModern(gateway, server, route, request);
+    if (route.kind === 'modern') {
+      if (perSession(gateway, server)) {
+        return rpcError(400, -32000, `${server} keeps state per session (gateway.sharing: per-session): connect with a 2025-11-25 session (initialize)`, undefined, idOf(body));
+      }
+      return serveModern(gateway, server, route, request);
+    }
     return serveLegacy(gateway, server, request, body);
   }
   return serveLegacy(gateway, server, request, undefined);
+}
+
+function perSession(gateway: Gateway, server: string): boolean {
+  return gateway.policy(server)?.sharing === 'per-session';
 }
 
 function header<K extends string>(request: Request, name: string, key: K): Partial<Record<K, string>> {
@@ -72,18 +81,26 @@ async function serveLegacy(gateway: Gateway, server: string, request: Request, b
   }
   if (request.method === 'POST' && isInitializeRequest(body as JSONRPCMessage)) {
     const init = body as { params: { protocolVersion: string; clientInfo?: { name: string; version: string }; capabilities?: Record<string, unknown> } };
+    const opened = perSession(gateway, server) ? gateway.openMember(server) : undefined;
+    if (opened && 'refused' in opened) return rpcError(503, -32000, opened.refused, undefined, idOf(body));
     let protocol: ProtocolInfo;
     try {
-      protocol = await gateway.upstream(server).protocol();
+      protocol = await gateway.upstream(opened?.member ?? server).protocol();
     } catch (error) {
+      if (opened) gateway.closeMember(opened.member);
       return rpcError(503, -32000, (error as Error).message, undefined, idOf(body));
     }
     const answer = initializeResult(identity(server, protocol), init.params.protocolVersion, legacyVersionsFor(protocol));
-    const session = openLegacy(gateway, server, {
-      protocolVersion: String(answer.protocolVersion),
-      clientInfo: init.params.clientInfo ?? null,
-      clientCapabilities: init.params.capabilities ?? {},
-    });
+    const session = openLegacy(
+      gateway,
+      server,
+      {
+        protocolVersion: String(answer.protocolVersion),
+        clientInfo: init.params.clientInfo ?? null,
+        clientCapabilities: init.params.capabilities ?? {},
+      },
+      { member: opened?.member },
+    );
     session.answerInitialize = answer;
     return session.transport.handleRequest(request, { parsedBody: body });
   }
@@ -102,9 +119,10 @@ interface PeerFacts {
   clientCapabilities: Record<string, unknown>;
 }
 
-function openLegacy(gateway: Gateway, server: string, facts: PeerFacts, knownId?: string): LegacySession {
+function openLegacy(gateway: Gateway, server: string, facts: PeerFacts, where: { id?: string; member?: string }): LegacySession {
+  const { member } = where;
   const id =
-    knownId ??
+    where.id ??
     gateway.ids.issue({
       server,
       protocolVersion: facts.protocolVersion,
@@ -133,6 +151,7 @@ function openLegacy(gateway: Gateway, server: string, facts: PeerFacts, knownId?
     transport,
     openedAt: now,
     lastActiveAt: now,
+    ...(member !== undefined && { member }),
     close: () => void transport.close(),
   };
   transport.onmessage = (message) => {
@@ -142,7 +161,7 @@ function openLegacy(gateway: Gateway, server: string, facts: PeerFacts, knownId?
       peer.deliver({ jsonrpc: '2.0', id: incoming.id, result: session.answerInitialize });
       session.answerInitialize = undefined;
     } else {
-      gateway.upstream(server).receive(peer, incoming);
+      gateway.upstream(member ?? server).receive(peer, incoming);
     }
   };
   gateway.open(session);
@@ -155,7 +174,10 @@ function openLegacy(gateway: Gateway, server: string, facts: PeerFacts, knownId?
  */
 function revive(gateway: Gateway, server: string, id: string): LegacySession | undefined {
   const claims = gateway.ids.verify(id);
-  if (!claims || claims.server !== server) return undefined;
+  if (!claims || claims.server !== server || gateway.hasEnded(id)) return undefined;
+  // A per-session server's session gets a new process of its own: the old one went with the old daemon.
+  const opened = perSession(gateway, server) ? gateway.openMember(server) : undefined;
+  if (opened && 'refused' in opened) return undefined;
   const session = openLegacy(
     gateway,
     server,
@@ -164,7 +186,7 @@ function revive(gateway: Gateway, server: string, id: string): LegacySession | u
       clientInfo: claims.clientName === null ? null : { name: claims.clientName, version: '' },
       clientCapabilities: Object.fromEntries(claims.capabilities.map((name) => [name, {}])),
     },
-    id,
+    { id, member: opened?.member },
   );
   Object.assign(session.transport as unknown as { sessionId: string; _initialized: boolean }, { sessionId: id, _initialized: true });
   return session;

@@ -15,6 +15,16 @@ export interface SupervisedServer {
   dependsOn: string[];
   /** Why it cannot run at all (a client variable with no value): not started even when named. */
   unavailable?: string;
+  /**
+   * A per-session member: the process of one client session of this server, added and removed by
+   * the gateway, never by the config or a command.
+   */
+  sessionOf?: string;
+}
+
+/** Runs one process per client session (`gateway.sharing: per-session`): its own member never starts. */
+export function perSession(server: Pick<SupervisedServer, 'policy'>): boolean {
+  return server.policy.gateway.sharing === 'per-session';
 }
 
 export interface ServerGroup {
@@ -53,6 +63,7 @@ export function resolveTargets(
   const notes: string[] = [];
   const bulk = (name: string, how: string) => {
     if (action !== 'stop' && byName.get(name)?.disabled) notes.push(`${name} is disabled in the config; not ${action}ed ${how}`);
+    else if (action !== 'stop' && perSession(byName.get(name)!)) notes.push(`${name} runs one process per client session: not ${action}ed ${how}`);
     else wanted.add(name);
   };
   const everyServer = () => {
@@ -68,6 +79,10 @@ export function resolveTargets(
     if (group) {
       for (const name of group.members) if (byName.has(name)) bulk(name, `with ${item}`);
     } else if (byName.has(item)) {
+      if (action !== 'stop' && perSession(byName.get(item)!)) {
+        notes.push(`${item} runs one process per client session (gateway.sharing): each starts when a client connects to /mcp/${item}`);
+        continue;
+      }
       const unavailable = byName.get(item)!.unavailable;
       if (action !== 'stop' && unavailable) {
         notes.push(`${item} is not started: ${unavailable}`);

@@ -54,6 +54,10 @@ export type SupervisorEvent =
   | { type: 'servers.stop'; names?: string[] }
   | { type: 'servers.restart'; names?: string[] }
   | { type: 'supervisor.reconfigure'; servers: SupervisedServer[]; groups: ServerGroup[] }
+  /** The gateway opened a session of a per-session server: its own member, started at once. */
+  | { type: 'session.open'; server: SupervisedServer }
+  /** That session ended: its member stops and goes. */
+  | { type: 'session.close'; name: string }
   | { type: 'supervisor.shutdown' }
   | ServerSettledEvent
   | ServerReadyEvent;
@@ -157,10 +161,30 @@ export const supervisorMachine = setup({
         pending: context.pending.filter((other) => other !== name),
       });
     }),
+    openSession: enqueueActions(({ context, event, enqueue, system }) => {
+      if (event.type !== 'session.open' || context.servers.some((server) => server.spec.name === event.server.spec.name)) return;
+      spawn(enqueue, event.server);
+      const servers = [...context.servers, event.server];
+      enqueue.assign({ servers, waiting: [...context.waiting, ...orderStarts({ servers }, [event.server.spec.name], 'start', enqueue, system)] });
+    }),
+    closeSession: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'session.close' || context.removing.includes(event.name)) return;
+      if (!context.servers.some((server) => server.spec.name === event.name && server.sessionOf !== undefined)) return;
+      enqueue.assign({ removing: [...context.removing, event.name] });
+      enqueue.sendTo(serverActorId(event.name), { type: 'server.stop' });
+    }),
     reconfigure: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'supervisor.reconfigure') return;
       let { servers, removing, replacing, waiting, stopAfter } = context;
       const next = new Map(event.servers.map((server) => [server.spec.name, server]));
+      // Sessions of a server the config removes or gives a new command end with it.
+      for (const session of servers) {
+        if (session.sessionOf === undefined || removing.includes(session.spec.name)) continue;
+        const base = next.get(session.sessionOf);
+        if (base && base.spec.command === session.spec.command && JSON.stringify(base.spec.args) === JSON.stringify(session.spec.args)) continue;
+        removing = [...removing, session.spec.name];
+        enqueue.sendTo(serverActorId(session.spec.name), { type: 'server.stop' });
+      }
       const toStart: string[] = [];
       const leave = (name: string) => {
         // Holds on a server on its way out are let go: what waited for it starts, what it held stops.
@@ -181,7 +205,8 @@ export const supervisorMachine = setup({
         leave(r.server.spec.name);
         return [];
       });
-      const pending = (server: SupervisedServer) => !replacing.some((r) => r.server.spec.name === server.spec.name) && !removing.includes(server.spec.name);
+      const pending = (server: SupervisedServer) =>
+        server.sessionOf === undefined && !replacing.some((r) => r.server.spec.name === server.spec.name) && !removing.includes(server.spec.name);
       for (const change of planReconfigure(servers.filter(pending), event.servers.filter(pending))) {
         const name = change.kind === 'removed' ? change.name : change.server.spec.name;
         const state = stateOf(system, name);
@@ -252,6 +277,8 @@ export const supervisorMachine = setup({
         'servers.stop': { actions: 'command' },
         'servers.restart': { actions: 'command' },
         'supervisor.reconfigure': { actions: 'reconfigure' },
+        'session.open': { actions: 'openSession' },
+        'session.close': { actions: 'closeSession' },
         'server.ready': { actions: 'serverReady' },
         'server.settled': { actions: 'serverSettled' },
         'supervisor.shutdown': 'shuttingDown',
@@ -269,7 +296,7 @@ export const supervisorMachine = setup({
   },
 });
 
-/** The members a command can mean: not those on their way out after a reload removed them. */
+/** The members a command can mean: not those on their way out, nor the gateway's per-session ones. */
 export function commandable(context: Pick<SupervisorContext, 'servers' | 'removing'>): SupervisedServer[] {
-  return context.servers.filter((server) => !context.removing.includes(server.spec.name));
+  return context.servers.filter((server) => server.sessionOf === undefined && !context.removing.includes(server.spec.name));
 }
