@@ -100,7 +100,7 @@ export function requireAuth(token: string, sessions: Sessions): MiddlewareHandle
   };
 }
 
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
