@@ -43,6 +43,8 @@ export async function serveMcp(gateway: Gateway, server: string, request: Reques
     } catch {
       return rpcError(400, -32700, 'Parse error: the request body is not valid JSON');
     }
+    // A request in a 2025-era session is of that era: the classifier's work (and its allocations) is for the rest.
+    if (request.headers.has('mcp-session-id')) return serveLegacy(gateway, server, request, body);
     const route = classifyInboundRequest({
       httpMethod: 'POST',
       body,
@@ -62,6 +64,37 @@ export async function serveMcp(gateway: Gateway, server: string, request: Reques
   return serveLegacy(gateway, server, request, undefined);
 }
 
+/**
+ * The SDK answers a POST with an event stream at once, so its headers would go out in a write of
+ * their own before the answer exists. Most answers are one event: wait for it, and when the stream
+ * ends right after, send headers and body together. A stream that goes on (progress, a server's
+ * request) is passed on as it comes, starting with what was read.
+ */
+async function inOneWrite(response: Response): Promise<Response> {
+  if (response.body === null || !response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+  const reader = response.body.getReader();
+  const first = await reader.read();
+  const { status, headers } = response;
+  if (first.done) return new Response(null, { status, headers });
+  const next = reader.read();
+  // The SDK closes the stream in the same turn as it writes a final answer: a pending read means more is coming.
+  const ended = await Promise.race([next, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+  if (ended?.done) return new Response(first.value, { status, headers });
+  const pending: Promise<ReadableStreamReadResult<Uint8Array>>[] = [ended ? Promise.resolve(ended) : next];
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(first.value),
+      pull: async (controller) => {
+        const chunk = await (pending.shift() ?? reader.read());
+        if (chunk.done) controller.close();
+        else controller.enqueue(chunk.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }),
+    { status, headers },
+  );
+}
+
 function perSession(gateway: Gateway, server: string): boolean {
   return gateway.policy(server)?.sharing === 'per-session';
 }
@@ -77,7 +110,7 @@ async function serveLegacy(gateway: Gateway, server: string, request: Request, b
     const session = (gateway.session(id) as LegacySession | undefined) ?? revive(gateway, server, id);
     if (!session || session.server !== server) return rpcError(404, -32001, 'Session not found');
     session.lastActiveAt = gateway.now();
-    return session.transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body });
+    return inOneWrite(await session.transport.handleRequest(request, body === undefined ? undefined : { parsedBody: body }));
   }
   if (request.method === 'POST' && isInitializeRequest(body as JSONRPCMessage)) {
     const init = body as { params: { protocolVersion: string; clientInfo?: { name: string; version: string }; capabilities?: Record<string, unknown> } };
@@ -102,7 +135,7 @@ async function serveLegacy(gateway: Gateway, server: string, request: Request, b
       { member: opened?.member },
     );
     session.answerInitialize = answer;
-    return session.transport.handleRequest(request, { parsedBody: body });
+    return inOneWrite(await session.transport.handleRequest(request, { parsedBody: body }));
   }
   if (request.method === 'POST') return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required (send initialize first)', undefined, idOf(body));
   return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required');

@@ -71,6 +71,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   });
   orch.logs.subscribe((line) => emit({ type: 'log', server: line.server, stream: line.stream, text: line.text }));
   const health = createSelfHealth();
+  let endpoint: Promise<typeof import('../gateway/endpoint.js')> | undefined;
   const app = createServeApp({
     server: options.server,
     token,
@@ -82,7 +83,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
       inFlight: (name) => orch.gateway.inFlight(name),
       endpoint: mcpPath,
     },
-    mcp: async (request) => (await import('../gateway/endpoint.js')).serveMcp(orch.gateway, options.server, request),
+    mcp: async (request) => (await (endpoint ??= import('../gateway/endpoint.js'))).serveMcp(orch.gateway, options.server, request),
     allowedOrigins: new Set(options.allowedOrigins),
   });
   const http = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
