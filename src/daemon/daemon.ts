@@ -260,6 +260,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     })();
     return stopping;
   };
+  let endpoint: Promise<typeof import('../gateway/endpoint.js')> | undefined;
   const app = createApp(
     {
       supervision,
@@ -275,7 +276,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
         endpoint: mcpPath,
       },
       // Loaded on the first client request: a daemon nobody connects to does not pay for the SDK.
-      mcp: async (name, request) => (await import('../gateway/endpoint.js')).serveMcp(orch.gateway, name, request),
+      mcp: async (name, request) => (await (endpoint ??= import('../gateway/endpoint.js'))).serveMcp(orch.gateway, name, request),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),
