@@ -16,7 +16,7 @@ import { findMarked, serverMark } from '../os/marked.js';
 import { processGroup } from '../os/proc.js';
 import { describeSpawnError, groupAlive, signalGroup, spawnServer } from '../os/process-group.js';
 import { LineSplitter } from '../mcp/line-splitter.js';
-import { checkLiveness, negotiate, type ClientInfo } from '../mcp/handshake.js';
+import { livenessRequest, negotiate, type ClientInfo } from '../mcp/handshake.js';
 import { McpLink } from '../mcp/link.js';
 import { listTools } from '../mcp/tools.js';
 import type { LinkEvents } from '../gateway/gateway.js';
@@ -78,6 +78,8 @@ export function createProcessActor(deps: ProcessActorDeps) {
     let protocol: ProtocolInfo | undefined;
     let noiseTimer: NodeJS.Timeout | undefined;
     let link: McpLink | undefined;
+    /** The liveness check waiting for its answer, if any. */
+    let probeId: string | undefined;
 
     /** Processes of this server outside its group (setsid, double fork): a group signal misses them. */
     const escapees = () =>
@@ -193,12 +195,17 @@ export function createProcessActor(deps: ProcessActorDeps) {
               break;
             case 'probe.check': {
               if (!protocol) break;
+              // The machine times each check and has judged the last one by now: its answer is not awaited.
+              if (probeId !== undefined) mcp.forget(probeId);
               const started = performance.now();
               const { seq } = command;
-              checkLiveness(mcp, protocol, { timeoutMs: policy.health.timeoutMs, clientInfo: deps.clientInfo }).then(
-                () => report({ type: 'probe.ok', seq, latencyMs: performance.now() - started }),
-                (error: unknown) => report({ type: 'probe.failed', seq, reason: errorMessage(error) }),
-              );
+              const { method, params } = livenessRequest(protocol, deps.clientInfo);
+              const id = mcp.call(method, params, (answer) => {
+                if (probeId === id) probeId = undefined;
+                if ('result' in answer) report({ type: 'probe.ok', seq, latencyMs: performance.now() - started });
+                else report({ type: 'probe.failed', seq, reason: 'error' in answer ? `${method}: ${answer.error.message} (${answer.error.code})` : answer.lost.message });
+              });
+              probeId = id;
               break;
             }
             case 'tools.list': {

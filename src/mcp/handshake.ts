@@ -29,13 +29,8 @@ export function negotiate(link: McpLink, options: NegotiateOptions): Promise<Pro
 }
 
 /** The liveness check: `ping` for the older generation, `server/discover` for the newer, which has no ping. */
-export async function checkLiveness(
-  link: McpLink,
-  protocol: ProtocolInfo,
-  options: { timeoutMs: number; clientInfo: ClientInfo },
-): Promise<void> {
-  if (protocol.generation === STATELESS_VERSION) await link.request('server/discover', statelessParams(options.clientInfo), options.timeoutMs);
-  else await link.request('ping', undefined, options.timeoutMs);
+export function livenessRequest(protocol: ProtocolInfo, clientInfo: ClientInfo): { method: string; params?: unknown } {
+  return protocol.generation === STATELESS_VERSION ? { method: 'server/discover', params: statelessParams(clientInfo) } : { method: 'ping' };
 }
 
 /**
