@@ -109,7 +109,7 @@ function serverTables(file: ClientFile, data: Json, problems: string[]): Table[]
  * One client entry in orch's shape, or why it is not a server. Remote keys differ by client: `url`
  * (most), `serverUrl` (Windsurf), `httpUrl` (Gemini CLI's Streamable HTTP, where its `url` means SSE).
  */
-function toEntry(raw: unknown): ServerEntry | string {
+export function toEntry(raw: unknown): ServerEntry | string {
   if (!isObject(raw)) return 'expected an object';
   const type = typeof raw.type === 'string' ? raw.type : undefined;
   if (typeof raw.command === 'string') {

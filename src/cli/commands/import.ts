@@ -3,18 +3,15 @@
  * It prints the plan first, and writes only when told to (`--yes`, or "y" on a terminal): atomically,
  * keeping the file it replaces beside it. A running daemon is left alone: the user reloads it.
  */
-import { copyFileSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { findClientConfigs } from '../../clients/discover.js';
 import { CLIENT_IDS, isClientId } from '../../clients/locations.js';
-import { addServers, planImport, type Candidate, type ImportPlan } from '../../clients/merge.js';
-import { fileStamp } from '../../backup/backup.js';
-import { JsonTextError, parseJsonc } from '../../config/json.js';
+import { planImport, type Candidate, type ImportPlan } from '../../clients/merge.js';
+import { readOrchConfig, writeOrchConfig } from '../../clients/orch-config.js';
 import { displayPath } from '../../config/load.js';
-import { writeFileAtomic } from '../../daemon/atomic-file.js';
-import { fsReason, OrchError } from '../../errors.js';
+import { OrchError } from '../../errors.js';
 import { resolveHome } from '../../home.js';
 import { findDaemon } from '../client.js';
 import { configPath } from '../options.js';
@@ -30,7 +27,7 @@ export async function importCommand(ids: string[], flags: ImportFlags): Promise<
   if (unknown !== undefined) throw new OrchError('USAGE', `unknown client "${unknown}" (known: ${CLIENT_IDS.join(', ')})`);
   const home = resolveHome();
   const target = resolve(configPath(flags, home));
-  const { text, existing } = readTarget(target);
+  const { text, existing } = readOrchConfig(target, 'nothing imported');
   // orch's own config may sit where a client looks too (~/.mcp.json is Claude Code's project file in ~).
   const found = findClientConfigs(homedir(), process.cwd(), ids.length > 0 ? ids.filter(isClientId) : undefined).filter((file) => file.path !== target);
   const candidates: Candidate[] = found.flatMap((file) => file.servers.map(({ name, entry }) => ({ name, client: file.client, path: file.path, entry })));
@@ -59,7 +56,7 @@ export async function importCommand(ids: string[], flags: ImportFlags): Promise<
       return;
     }
   }
-  const kept = write(target, text, plan.add);
+  const kept = writeOrchConfig(target, text, plan.add, 'nothing imported');
   const done = [`added ${plan.add.length} to ${displayPath(target)}${kept ? `; the previous file is ${displayPath(kept)}` : ''}`];
   if (await findDaemon(home)) done.push('a daemon is running: orch reload to start supervising them');
   process.stdout.write(`${done.join('\n')}\n`);
@@ -73,60 +70,6 @@ function planLines(plan: ImportPlan): string[] {
     ...plan.same.map((c) => `  same   ${c.name}  ${from(c)}: already there`),
     ...plan.invalid.map(({ candidate: c, reason }) => `  skip   ${JSON.stringify(c.name)}  ${from(c)}: ${reason}`),
   ];
-}
-
-/** The config's text (undefined when there is none yet) and its servers by name, both sections. */
-function readTarget(path: string): { text: string | undefined; existing: Map<string, unknown> } {
-  if (!existsSync(path)) return { text: undefined, existing: new Map() };
-  let text: string;
-  let data: unknown;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new OrchError('CONFIG_UNREADABLE', `${displayPath(path)}: cannot read it (${fsReason(error)})`);
-  }
-  try {
-    data = text.trim() === '' ? {} : parseJsonc(text);
-  } catch (error) {
-    if (!(error instanceof JsonTextError)) throw error;
-    throw new OrchError('CONFIG_SYNTAX', `${displayPath(path)}:${error.at.line}:${error.at.column}: ${error.message}; nothing imported`);
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new OrchError('CONFIG_INVALID', `${displayPath(path)}: expected an object at the top level; nothing imported`);
-  }
-  const sections = ['mcpServers', 'servers'].map((key) => (data as Record<string, unknown>)[key]);
-  const existing = new Map(sections.flatMap((s) => (typeof s === 'object' && s !== null ? Object.entries(s) : [])));
-  return { text, existing };
-}
-
-/** Writes the merged config; returns the backup of the file it replaced, if there was one. */
-function write(path: string, text: string | undefined, add: Candidate[]): string | undefined {
-  try {
-    if (text === undefined) {
-      writeFileAtomic(path, addServers('', add));
-      return undefined;
-    }
-    const kept = keepCopy(path);
-    // The config keeps its mode (it may be shared read-only, or private for its secrets).
-    writeFileAtomic(path, addServers(text, add), statSync(path).mode & 0o777);
-    return kept;
-  } catch (error) {
-    throw new OrchError('CONFIG_UNREADABLE', `cannot write ${displayPath(path)}: ${fsReason(error)}; nothing imported`);
-  }
-}
-
-/** `<file>.orch-import-<stamp>`, never over an earlier copy (two imports in one second). */
-function keepCopy(path: string): string {
-  const base = `${path}.orch-import-${fileStamp(new Date())}`;
-  for (let n = 1; ; n += 1) {
-    const copy = n === 1 ? base : `${base}-${n}`;
-    try {
-      copyFileSync(path, copy, constants.COPYFILE_EXCL);
-      return copy;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
 }
 
 async function confirm(question: string): Promise<boolean> {
