@@ -198,6 +198,8 @@ export class Upstream {
     const id = message.id as RequestId;
     const params = (message.params ?? undefined) as JsonRpcMessage | undefined;
     if (method === 'ping') peer.deliver({ jsonrpc: '2.0', id, result: {} });
+    // A 2026 request is a peer of its own, gone with its answer: nothing of it is kept to count.
+    else if (peer.era === 'modern') void this.forward(peer, id, method, params);
     else if (method === 'resources/subscribe' || method === 'resources/unsubscribe') void this.subscription(peer, id, method, params);
     else if (method === 'logging/setLevel') void this.setLevel(peer, id, params);
     else void this.forward(peer, id, method, params);
