@@ -8,13 +8,14 @@ import { VERSION } from '../version.js';
 import { endOnClosedOutput } from './closed-output.js';
 import type { BackupFlags } from './commands/backup.js';
 import type { LogsFlags } from './commands/logs.js';
+import type { ServeFlags } from './commands/serve.js';
 import type { DaemonFlags } from './options.js';
 
 /** Beyond 1 for a failure: a usage error, and a start where some servers came up and some did not. */
 const EXIT_CODE: Partial<Record<OrchErrorCode, number>> = { USAGE: 2, PARTIAL_START: 3 };
 
 /** They run a daemon, which must outlive a closed terminal (it sets its own output handlers). */
-const RUNS_A_DAEMON = new Set(['daemon', 'monitor']);
+const RUNS_A_DAEMON = new Set(['daemon', 'monitor', 'serve']);
 
 interface ServerFlags {
   server?: string | string[];
@@ -131,6 +132,27 @@ export function createCLI() {
     });
 
   cli
+    .command('link <...clients>', "Make the clients' servers run through orch (`orch connect NAME`), adding to orch's config what it lacks; keeps a copy and the original")
+    .option('--dry-run', 'Print the diffs, change nothing')
+    .option('--json', 'Machine-readable output')
+    .option('--config <path>', 'Config file to add servers to (default: the last one used, else ~/.mcp.json; created if missing)')
+    .example('orch link claude-desktop cursor --dry-run')
+    .action(async (clients: string[], flags: { dryRun?: boolean; config?: string } & JsonFlag) => {
+      const { linkCommand } = await import('./commands/link.js');
+      await linkCommand(clients, flags);
+    });
+
+  cli
+    .command('unlink <...clients>', "Put back the clients' entries orch link rewrote: the whole original file if unchanged since, else entry by entry")
+    .option('--dry-run', 'Print the diffs, change nothing')
+    .option('--json', 'Machine-readable output')
+    .example('orch unlink cursor')
+    .action(async (clients: string[], flags: { dryRun?: boolean } & JsonFlag) => {
+      const { unlinkCommand } = await import('./commands/link.js');
+      await unlinkCommand(clients, flags);
+    });
+
+  cli
     .command('describe <name>', 'Everything about one server: command, env names, policy, protocol, tools, process tree, restarts, log files')
     .option('--json', 'Machine-readable output')
     .example('orch describe memory')
@@ -151,6 +173,14 @@ export function createCLI() {
     .action(async (name: string | undefined, flags: LogsFlags) => {
       const { logsCommand } = await import('./commands/logs.js');
       await logsCommand(name, flags);
+    });
+
+  cli
+    .command('connect <name>', "A stdio MCP server for a client's config: forwards to the daemon's /mcp/NAME, starting the daemon and the server if needed")
+    .example('orch connect memory   # in a client config: {"command": "orch", "args": ["connect", "memory"]}')
+    .action(async (name: string) => {
+      const { connectCommand } = await import('./commands/connect.js');
+      await connectCommand(name);
     });
 
   cli
@@ -230,6 +260,34 @@ export function createCLI() {
     .action(async () => {
       const { unstartupCommand } = await import('./commands/startup.js');
       await unstartupCommand();
+    });
+
+  cli
+    .command('serve', 'Run one server in the foreground for a container: its MCP endpoint, /readyz, /livez and /metrics, JSON logs on stdout')
+    .option('--server <name>', 'The server to run')
+    .option('--config <path>', 'MCP config file (default: the last one used, else ~/.mcp.json)')
+    .option('--port <port>', 'HTTP port (default: ORCH_PORT, or 8080)')
+    .option('--host <host>', 'Address to listen on (default: 127.0.0.1; beyond it needs a given token and --allow-origin)')
+    .option('--token-file <path>', 'Read the token from this file (or set ORCH_TOKEN); default: the one in $ORCH_HOME')
+    .option('--allow-origin <origin>', 'A browser origin allowed to call the endpoint (repeatable)')
+    .example('orch serve --server memory --host 0.0.0.0 --allow-origin https://app.example.com')
+    .action(async (flags: ServeFlags) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      await serveCommand(flags);
+    });
+
+  cli
+    .command('export <target>', 'Write what runs the servers in a cluster: `kubernetes` gives Deployments, Services, a ConfigMap, Secret env files, a Dockerfile and a kustomization.yaml')
+    .option('--config <path>', 'MCP config file (default: the last one used, else ~/.mcp.json)')
+    .option('--out <dir>', 'Folder to write into (default: k8s)')
+    .option('--namespace <ns>', 'Namespace of every object')
+    .option('--image <image>', 'Image the Deployments run (default: orch-servers:VERSION, built from the exported Dockerfile)')
+    .option('--with-secrets', 'Write the env values and ORCH_TOKEN into secrets/*.env (mode 0600); keys only by default')
+    .option('--allow-origin <origin>', "A browser origin the servers accept (repeatable; default: only the Service's own)")
+    .example('orch export kubernetes --config ~/.mcp.json --out k8s --namespace mcp')
+    .action(async (target: string, flags: import('./commands/export.js').ExportFlags) => {
+      const { exportCommand } = await import('./commands/export.js');
+      await exportCommand(target, flags);
     });
 
   cli

@@ -135,7 +135,7 @@ export class Gateway implements LinkEvents {
    * Ends a session. `revivable`: its state is only dropped to save memory (a quiet shared session),
    * and its next request opens it again as after a daemon restart.
    */
-  close(id: string, revivable = false): void {
+  close(id: string, revivable = false, why?: string): void {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
@@ -143,7 +143,7 @@ export class Gateway implements LinkEvents {
       this.ended.add(id);
       if (this.ended.size > MAX_ENDED) this.ended.delete(this.ended.values().next().value!);
     }
-    this.upstreams.get(session.member ?? session.server)?.leave(session.peer);
+    this.upstreams.get(session.member ?? session.server)?.leave(session.peer, why);
     session.close();
     if (session.member !== undefined) this.deps.closeMember(session.member);
   }
@@ -195,7 +195,7 @@ export class Gateway implements LinkEvents {
 
   /** The daemon stops: every session's state goes, to be revived by the next daemon. */
   closeAll(): void {
-    for (const id of [...this.sessions.keys()]) this.close(id, true);
+    for (const id of [...this.sessions.keys()]) this.close(id, true, 'the orch daemon is stopping; the call was not retried');
   }
 }
 

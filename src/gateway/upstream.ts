@@ -166,10 +166,10 @@ export class Upstream {
     if (this.listDigests === undefined && this.attachment) void this.compareLists(this.attachment);
   }
 
-  /** A session ended: its requests are cancelled at the backend and its subscriptions released. */
-  leave(peer: Peer): void {
+  /** A session ended: its requests are cancelled at the backend (saying why) and its subscriptions released. */
+  leave(peer: Peer, why = 'the client session ended'): void {
     this.peers.delete(peer);
-    for (const call of [...(this.byClient.get(peer)?.values() ?? [])]) this.cancel(peer, call.clientId, 'the client session ended');
+    for (const call of [...(this.byClient.get(peer)?.values() ?? [])]) this.cancel(peer, call.clientId, why);
     for (const [uri, holders] of this.subscriptions) {
       if (holders.delete(peer) && holders.size === 0) {
         this.subscriptions.delete(uri);
