@@ -55,6 +55,19 @@ export class DaemonClient {
     return data as T;
   }
 
+  /**
+   * Calls `onChange` whenever the daemon streams anything on this event route, until the returned
+   * function is called: cheaper than polling for what only changes now and then.
+   */
+  watch(path: string, onChange: () => void): () => void {
+    const req = httpRequest(`${this.baseUrl}${path}`, { headers: this.headers({ accept: 'text/event-stream' }) });
+    req.on('response', (response) => response.on('data', onChange).on('error', () => {}));
+    // Without the stream a caller only waits longer: it looks again on its own now and then.
+    req.on('error', () => {});
+    req.end();
+    return () => req.destroy();
+  }
+
   /** Hands each `event` item of a Server-Sent Events route to `onData` until Ctrl-C, or until the daemon goes away. */
   async follow(path: string, event: string, onData: (data: string) => void): Promise<'interrupted' | 'gone'> {
     const { EventSource } = await import('eventsource');

@@ -13,6 +13,9 @@ import { logsProblem, type OrchHome } from '../home.js';
 import { findDaemon, type DaemonClient } from './client.js';
 
 const READY_TIMEOUT_MS = 20_000;
+const RECHECK_MS = 250;
+/** The fd a launched daemon writes `ready` to once clients can find it (see the daemon's last step). */
+export const READY_FD = 3;
 
 /** What `orch daemon` exits with when another daemon holds the lock of its ORCH_HOME (EX_TEMPFAIL). */
 export const DAEMON_RUNNING_EXIT = 75;
@@ -32,6 +35,8 @@ export interface Launched {
 
 interface Attempt {
   child: ChildProcess;
+  /** Settles when the daemon says it listens (or its pipe closes): no polling in the common case. */
+  ready: Promise<void>;
   /** Set once it exited: its exit code, or -1 when a signal ended it. */
   exitCode: number | undefined;
   logStart: number;
@@ -52,7 +57,8 @@ export async function launchDaemon(home: OrchHome, options: LaunchOptions): Prom
     // Launch when nobody holds the lock: at first, or again when the rival that won it has gone away.
     const ours = attempt !== undefined && attempt.exitCode === undefined;
     if (!ours && lockOwner(home.lockFile) === undefined) attempt = spawnDaemon(home, options, attempt === undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A rival's daemon says nothing to this CLI: for that case, look again now and then.
+    await Promise.race([attempt?.ready, new Promise((resolve) => setTimeout(resolve, RECHECK_MS))]);
   }
   const owner = lockOwner(home.lockFile);
   const who = owner === undefined ? 'the daemon' : `the daemon (pid ${owner})`;
@@ -84,9 +90,23 @@ function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Att
     ...(options.port === undefined ? [] : ['--port', String(options.port)]),
   ];
   const stdio = out === undefined ? 'ignore' : out;
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', stdio, stdio], env: process.env });
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', stdio, stdio, 'pipe'],
+    env: { ...process.env, ORCH_READY_FD: String(READY_FD) },
+  });
   if (out !== undefined) closeSync(out);
-  const attempt: Attempt = { child, exitCode: undefined, logStart, logged: out !== undefined };
+  const signal = child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void };
+  const ready = new Promise<void>((resolve) => {
+    const done = () => {
+      signal.destroy();
+      resolve();
+    };
+    signal.once('data', done);
+    signal.once('end', done);
+    signal.once('error', done);
+  });
+  const attempt: Attempt = { child, ready, exitCode: undefined, logStart, logged: out !== undefined };
   child.once('exit', (code) => {
     attempt.exitCode = code ?? -1;
   });

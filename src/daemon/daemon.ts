@@ -6,6 +6,7 @@
  * which file it runs. Start-up acquires resources in named steps, each pushing its cleanup on one
  * list that every way out (shutdown, a failed start, a second Ctrl-C, an internal error) unwinds.
  */
+import { closeSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ConsolaInstance } from 'consola';
@@ -59,7 +60,22 @@ const HINT_WAIT_MS = 5_000;
 /** How often gateway sessions are checked for idleness; `sessionIdleMs` is minutes, so a rough sweep is enough. */
 const SESSION_SWEEP_MS = 30_000;
 
+/** Tells the `orch start` that launched this daemon that clients can find it now: it waits on this pipe. */
+function signalReady(readyFd: string | undefined): void {
+  const fd = Number(readyFd);
+  if (readyFd === undefined || !Number.isInteger(fd)) return;
+  try {
+    writeSync(fd, 'ready\n');
+    closeSync(fd);
+  } catch {
+    // The CLI gave up waiting, or was never there: it finds the daemon through daemon.json all the same.
+  }
+}
+
 export async function runDaemon(options: DaemonOptions): Promise<void> {
+  // Taken out of the environment, so that no server inherits it.
+  const readyFd = process.env.ORCH_READY_FD;
+  delete process.env.ORCH_READY_FD;
   let config = await loadConfig(options.configPath);
   const home = ensureHome(resolveHome());
   const port = options.port ?? config.port;
@@ -276,7 +292,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
         endpoint: mcpPath,
       },
       // Loaded on the first client request: a daemon nobody connects to does not pay for the SDK.
-      mcp: async (name, request) => (await (endpoint ??= import('../gateway/endpoint.js'))).serveMcp(orch.gateway, name, request),
+      mcp: async (name, request) => (await (endpoint ??= import('../gateway/endpoint.js'))).serveMcp(orch.gateway, name, request, orch.remoteEndpoint),
       dev: options.dev === true || process.env.NODE_ENV === 'development',
       shutdown: () => void shutdown('shutdown requested'),
       onInternalError: (error) => logger.error('an API request failed', error),
@@ -311,6 +327,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await step(() => mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!)));
   rememberConfig(home, config.path);
   watch();
+  signalReady(readyFd);
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`API on http://${urlHost}:${listening}`);
 
