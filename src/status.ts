@@ -1,16 +1,23 @@
 /**
  * What readers (the API, the CLI, the dashboard) see of a server: plain JSON built from its snapshot.
- * `env` values never appear here, only their names: they often hold API keys.
+ * `env` values never appear here, only their names: they often hold API keys (a remote's `headers` too).
  */
+import type { RemoteServer } from './config/load.js';
 import type { Policy } from './config/policy.js';
 import type { CallSummary } from './gateway/call-stats.js';
 import type { SessionInfo } from './gateway/types.js';
 import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
 import { SERVER_STATES, type ExitStatus, type ProtocolInfo, type ResourceSample, type ServerStateName } from './machines/server.types.js';
 import type { HistorySeries } from './metrics/history.js';
+import type { RemoteReading } from './remote/remotes.js';
 import type { Transition } from './transitions.js';
 
-/** A server's state as readers show it: the machine's, `disabled` for a disabled server at rest, `remote` for a `url` entry. */
+/**
+ * A server's state as readers show it: the machine's, `disabled` for a disabled server at rest, `remote`
+ * for a `url` entry. Whether a remote answers is its `reachable`, not a state of its own: states are
+ * what orch drives (and what actions, webhooks and the statechart are about), while a remote's
+ * reachability is only observed, and every reader that sets remotes apart keeps working.
+ */
 export type DisplayState = ServerStateName | 'disabled' | 'remote';
 export const DISPLAY_STATES: readonly DisplayState[] = [...SERVER_STATES, 'disabled', 'remote'];
 
@@ -29,6 +36,8 @@ export interface ServerStatus {
   disabled: boolean;
   /** Where a remote server is; absent for the ones orch runs. */
   url?: string;
+  /** A remote server's last check: it answered MCP, it did not, or none has ended yet (null); absent for the ones orch runs. */
+  reachable?: boolean | null;
   /** A per-session server's process for one client session: the server it runs. */
   sessionOf?: string;
 }
@@ -38,6 +47,9 @@ export interface ServerDetail extends ServerStatus {
   args: string[];
   cwd: string | null;
   envNames: string[];
+  /** A remote server's: how it is reached, and the names of the headers sent to it (never their values). */
+  transport?: string;
+  headerNames?: string[];
   policy: Policy;
   protocol: ProtocolInfo | null;
   lastExit: ExitStatus | null;
@@ -89,8 +101,8 @@ export function serverStatus(
   };
 }
 
-/** A `url` entry of the config: listed beside the servers orch runs, never started. */
-export function remoteStatus(server: { name: string; url: string; transport: string }): ServerStatus {
+/** A `url` entry of the config: listed beside the servers orch runs, probed, never started. */
+export function remoteStatus(server: RemoteServer, reading: RemoteReading): ServerStatus {
   return {
     name: server.name,
     state: 'remote',
@@ -100,11 +112,31 @@ export function remoteStatus(server: { name: string; url: string; transport: str
     cpuPercent: null,
     memoryBytes: null,
     processes: null,
-    lastPingMs: null,
-    lastError: null,
-    reason: `remote (${server.transport}): not run by orch`,
+    lastPingMs: reading.lastPingMs,
+    lastError: reading.lastError,
+    reason: server.unavailable ?? `remote (${server.transport}): ${reading.reachable === null ? 'not checked yet' : reading.reachable ? 'answers MCP' : 'unreachable'}`,
     disabled: false,
     url: server.url,
+    reachable: reading.reachable,
+  };
+}
+
+/** A remote's detail: no command, process or history of orch's; its policy says how it is probed. */
+export function remoteDetail(status: ServerStatus, server: RemoteServer, reading: RemoteReading): ServerDetail {
+  return {
+    ...status,
+    command: '',
+    args: [],
+    cwd: null,
+    envNames: [],
+    headerNames: Object.keys(server.headers).sort(),
+    transport: server.transport,
+    policy: server.policy,
+    protocol: reading.protocol,
+    lastExit: null,
+    noiseLines: 0,
+    transitions: [],
+    history: { at: [], cpuPercent: [], memoryBytes: [], pingMs: [] },
   };
 }
 

@@ -9,7 +9,7 @@ import { createActor, toPromise, type ActorRefFrom } from 'xstate';
 import { createProcessActor, type GroupRecorder } from './actors/process.actor.js';
 import { createSamplerActor } from './actors/sampler.actor.js';
 import { createSamplerPool } from './metrics/sampler-pool.js';
-import type { OrchConfig, RemoteServer, ServerDefinition } from './config/load.js';
+import type { OrchConfig, ServerDefinition } from './config/load.js';
 import { OrchError } from './errors.js';
 import type { OrchHome } from './home.js';
 import { EventLog } from './logs/event-log.js';
@@ -30,7 +30,7 @@ import { ResourceHistory } from './metrics/history.js';
 import { serverMark } from './os/marked.js';
 import { StorageProblems } from './storage/problems.js';
 import type { ResourceSample, ToolsAnswer } from './machines/server.types.js';
-import { remoteStatus, serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
+import { remoteDetail, remoteStatus, serverDetail, serverStatus, type ServerDetail, type ServerStatus } from './status.js';
 import { createTransitionInspector, type Transition } from './transitions.js';
 import { describeServer, DESCRIBED_TRANSITIONS, type ServerDescription } from './description.js';
 import { rotatedPaths } from './logs/flush.js';
@@ -40,6 +40,9 @@ import { VERSION } from './version.js';
 import { CallStats } from './gateway/call-stats.js';
 import { Gateway } from './gateway/gateway.js';
 import { SessionIds } from './gateway/session-ids.js';
+import { formatLatency } from './format.js';
+import { proxyRemote, type RemoteEndpoint } from './remote/proxy.js';
+import { Remotes } from './remote/remotes.js';
 
 export interface OrchestratorOptions {
   config: OrchConfig;
@@ -76,6 +79,10 @@ export interface Orchestrator {
   /** The MCP endpoint's sessions and routing (`/mcp/NAME`), and what became of each call. */
   readonly gateway: Gateway;
   readonly calls: CallStats;
+  /** The config's remote servers, probed on their own schedule. */
+  readonly remotes: Remotes;
+  /** `/mcp/NAME` for a remote server: proxied to it; undefined for a name that is no remote. */
+  readonly remoteEndpoint: RemoteEndpoint;
   names(): string[];
   snapshot(name: string): ServerSnapshot;
   status(name: string): ServerStatus;
@@ -157,7 +164,14 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   });
   const listeners = new Set<(transition: Transition) => void>();
   let configPath = config.path;
-  let remote: RemoteServer[] = config.remote;
+  const remotes = new Remotes({
+    changed: (name, reading) => {
+      if (reading.reachable) logger.info(`${name}: remote reachable (${formatLatency(reading.lastPingMs ?? 0)})`);
+      else logger.warn(`${name}: remote unreachable: ${reading.lastError}`);
+    },
+  });
+  remotes.update(config.remote);
+  const isRemote = (name: string) => remotes.find(name) !== undefined;
 
   const history = new ResourceHistory(historyCapacity(config.sampleIntervalMs));
   const latest = new Map<string, { pid: number; sample: ResourceSample }>();
@@ -230,7 +244,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     },
     error: () => {},
   });
-  const names = () => [...memberNames(), ...remote.map((server) => server.name)];
+  const names = () => [...memberNames(), ...remotes.list().map((server) => server.name)];
   const unknownServer = (unknown: string[]) => {
     const groups = supervisor.getSnapshot().context.groups.map((group) => `@${group.name}`);
     const known = [...names(), ...groups];
@@ -245,7 +259,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     const { context } = supervisor.getSnapshot();
     // The same rule the supervisor applies to the event, read here to answer with what it acted on.
     const targets = resolveTargets(commandable(context), context.groups, action, names);
-    const notRemote = targets.unknown.filter((name) => !remote.some((server) => server.name === name));
+    const notRemote = targets.unknown.filter((name) => !isRemote(name));
     if (notRemote.length > 0) throw unknownServer(notRemote);
     const notes = [
       ...targets.notes,
@@ -262,9 +276,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   };
   let shutdown: Promise<void> | undefined;
   const detail = (name: string, transitions = 50) => {
-    if (remote.some((server) => server.name === name)) {
-      throw new OrchError('BAD_REQUEST', `${name} is a remote server: orch lists it, and does not run it`);
-    }
+    const far = remotes.find(name);
+    if (far) return remoteDetail(status(name), far, remotes.reading(name));
     return serverDetail(status(name), snapshot(name), events.list({ server: name, limit: transitions }), history.series(name));
   };
   /** Asked of the process actor, which owns the link; the backstop covers an actor stopped before it answers. */
@@ -289,8 +302,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     return child.getSnapshot() as ServerSnapshot;
   };
   const status = (name: string) => {
-    const far = remote.find((server) => server.name === name);
-    if (far) return remoteStatus(far);
+    const far = remotes.find(name);
+    if (far) return remoteStatus(far, remotes.reading(name));
     const current = snapshot(name);
     const measured = latest.get(name);
     // Figures of an earlier process of this server are not this one's.
@@ -321,7 +334,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     for (const server of next.servers) {
       if (server.unavailable) supervisor.getSnapshot().children[serverActorId(server.name)]?.send({ type: 'server.note', reason: server.unavailable });
     }
-    remote = next.remote;
+    for (const change of remotes.update(next.remote)) {
+      // A remote's calls through orch go with it, as a server's do.
+      if (change.change === 'removed') calls.forget(change.server);
+      changes.push({ ...change, detail: 'remote' });
+    }
     configPath = next.path;
     return changes;
   };
@@ -333,6 +350,11 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     history,
     gateway,
     calls,
+    remotes,
+    remoteEndpoint: (name, request) => {
+      const far = remotes.find(name);
+      return far && proxyRemote(far, request, { record: (call) => calls.record(call) });
+    },
     names,
     snapshot,
     status,
@@ -343,6 +365,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
     explain: (name, reason) => supervisor.getSnapshot().children[serverActorId(name)]?.send({ type: 'server.note', reason }),
     detail,
     async describe(name) {
+      if (isRemote(name)) throw new OrchError('BAD_REQUEST', `${name} is a remote server: orch has no process or tools of it to describe`);
       const described = detail(name, DESCRIBED_TRANSITIONS);
       const mark = serverMark(owner, name);
       const logFile = logs.filePath(name);
@@ -364,6 +387,8 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
       shutdown ??= (async () => {
         const done = toPromise(supervisor).catch(() => undefined);
         gateway.closeAll();
+        // Beside the servers' stops: ending the probes' sessions waits on the network.
+        const remotesClosed = remotes.close();
         supervisor.send({ type: 'supervisor.shutdown' });
         const servers = members();
         const deadline =
@@ -377,7 +402,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
         ]);
         clearTimeout(backstop);
         supervisor.stop();
-        await Promise.all([logs.close(), events.close(), pool.close()]);
+        await Promise.all([logs.close(), events.close(), pool.close(), remotesClosed]);
       })();
       return shutdown;
     },

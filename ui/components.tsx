@@ -59,11 +59,16 @@ export function PageTitle({ title }: { title: string }) {
   return <title>{title} · orch</title>;
 }
 
-/** A dot coloured by style.css and the word: no emoji, which render as empty boxes without an emoji font. */
-export function StateBadge({ state }: { state: DisplayState }) {
+/**
+ * A dot coloured by style.css and the word: no emoji, which render as empty boxes without an emoji font.
+ * A remote server's state stays `remote`; whether its last check found it answering follows the word.
+ */
+export function StateBadge({ state, reachable }: { state: DisplayState; reachable?: boolean | null }) {
+  const checked = reachable === true ? ' · reachable' : reachable === false ? ' · unreachable' : '';
   return (
     <span class={`state state-word-${state}`} data-state={state}>
       <StateDot state={state} /> {state}
+      {checked}
     </span>
   );
 }
@@ -99,14 +104,20 @@ export function ActionButtons({ name, state }: { name: string; state: DisplaySta
   );
 }
 
-/** `callsPerMinute` is the gateway's rate, given only when there is a gateway to count calls. */
+/**
+ * `callsPerMinute` is the gateway's rate, given only when there is a gateway to count calls. A remote
+ * server has no process of orch's: no pid, uptime, restarts, CPU or memory to show.
+ */
 export function Figures({ server, callsPerMinute }: { server: ServerStatus; callsPerMinute?: number }) {
-  const rows: [string, string, string][] = [
+  const processRows: [string, string, string][] = [
     ['pid', 'pid', orDash(server.pid, String)],
     ['uptime', 'uptime', orDash(server.uptimeMs, formatUptime)],
     ['restarts', 'restarts', String(server.restarts)],
     ['cpu', 'CPU', orDash(server.cpuPercent, formatPercent)],
     ['memory', 'memory', orDash(server.memoryBytes, formatBytes)],
+  ];
+  const rows: [string, string, string][] = [
+    ...(server.url === undefined ? processRows : []),
     ['ping', 'last ping', orDash(server.lastPingMs, formatLatency)],
   ];
   if (callsPerMinute !== undefined) rows.push(['calls', 'calls/min', formatRate(callsPerMinute)]);

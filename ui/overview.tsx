@@ -16,7 +16,10 @@ import { ActionButtons, Figures, Layout, serverHref, StateBadge, StateDot } from
 const ATTENTION: readonly DisplayState[] = ['crashed', 'unhealthy', 'backoff'];
 
 export function overviewTitle(servers: ServerStatus[]): string {
-  const counts = ATTENTION.map((state) => [state, servers.filter((s) => s.state === state).length] as const).filter(([, n]) => n > 0);
+  const counts = [
+    ...ATTENTION.map((state) => [state, servers.filter((s) => s.state === state).length] as const),
+    ['unreachable', servers.filter((s) => s.reachable === false).length] as const,
+  ].filter(([, n]) => n > 0);
   return counts.length === 0 ? 'Overview' : counts.map(([state, n]) => `${n} ${state}`).join(', ');
 }
 
@@ -116,16 +119,24 @@ export function OverviewLive({
 }
 
 export function ServerCard({ server, callsPerMinute }: { server: ServerStatus; callsPerMinute?: number }) {
+  // A remote's last error matters while its checks fail; a local server's while it is not running.
+  const failing = server.url === undefined ? server.state !== 'running' : server.reachable === false;
   return (
-    <article class={`card state-${server.state}`} data-server={server.name} data-state={server.state} data-pid={server.pid ?? ''}>
+    <article
+      class={`card state-${server.state}`}
+      data-server={server.name}
+      data-state={server.state}
+      data-pid={server.pid ?? ''}
+      data-reachable={server.reachable === undefined ? undefined : String(server.reachable)}
+    >
       <header>
         {server.url === undefined ? <a href={serverHref(server.name)}>{server.name}</a> : <span>{server.name}</span>}
-        <StateBadge state={server.state} />
+        <StateBadge state={server.state} reachable={server.reachable} />
       </header>
       {server.url === undefined ? null : <p class="reason">{server.url}</p>}
       {server.sessionOf === undefined ? null : <p class="reason">one client session's own process of {server.sessionOf}</p>}
       <Figures server={server} callsPerMinute={callsPerMinute} />
-      {server.lastError && server.state !== 'running' ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
+      {server.lastError && failing ? <p class="error">{server.lastError}</p> : <p class="reason">{server.reason}</p>}
       {/* A session's process lives and ends with its session, not by command. */}
       {server.sessionOf === undefined ? <ActionButtons name={server.name} state={server.state} /> : null}
     </article>

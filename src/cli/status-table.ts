@@ -48,13 +48,24 @@ export function formatStatusTable(servers: ServerStatus[], color = true): string
       .trimEnd();
   const out = [line(header, (cell) => (color ? colors.dim(cell) : cell))];
   servers.forEach((server, index) => {
-    out.push(line(rows[index]!, (cell, i) => (color && i === 1 ? STATE_COLOR[server.state](cell) : cell)));
-    // Under the row: where a remote server is, or why a local one is not running.
-    const note = server.url ?? (server.state !== 'running' ? server.lastError : null);
+    out.push(line(rows[index]!, (cell, i) => (color && i === 1 ? stateColor(server)(cell) : cell)));
+    // Under the row: where a remote server is (and why it does not answer), or why a local one is not running.
+    const note = server.url !== undefined ? remoteNote(server) : server.state !== 'running' ? server.lastError : null;
     if (note) out.push(`  ${color ? colors.dim(note) : note}`);
   });
   if (servers.length === 0) out.push('(no servers configured)');
   return `${out.join('\n')}\n`;
+}
+
+/** A remote keeps its one state, `remote`; its colour says whether its last check found it answering. */
+function stateColor(server: ServerStatus): (text: string) => string {
+  if (server.reachable === true) return colors.green;
+  if (server.reachable === false) return colors.red;
+  return STATE_COLOR[server.state];
+}
+
+function remoteNote(server: ServerStatus): string {
+  return server.reachable === false ? `${server.url}  unreachable: ${server.lastError}` : server.url!;
 }
 
 /** The `--json` shape scripts rely on: the config file (absolute), then each server as {@link serverJson}. */
@@ -62,7 +73,7 @@ export function statusJson(servers: ServerStatus[], config: string) {
   return { config, servers: servers.map(serverJson) };
 }
 
-/** One server for scripts (`status`, `start`, `stop`, `restart --json`): numbers or null, and `url` for a remote server only. */
+/** One server for scripts (`status`, `start`, `stop`, `restart --json`): numbers or null, and `url` and `reachable` for a remote server only. */
 export function serverJson(s: ServerStatus) {
   return {
     name: s.name,
@@ -75,6 +86,7 @@ export function serverJson(s: ServerStatus) {
     lastPingMs: s.lastPingMs,
     lastError: s.lastError,
     ...(s.url !== undefined && { url: s.url }),
+    ...(s.reachable !== undefined && { reachable: s.reachable }),
     ...(s.sessionOf !== undefined && { sessionOf: s.sessionOf }),
   };
 }

@@ -30,10 +30,19 @@ export interface ServerDefinition {
   dependsOn: string[];
 }
 
+/** A `url` entry: orch probes it and proxies `/mcp/NAME` to it, and runs nothing. */
 export interface RemoteServer {
   name: string;
+  /** `${VAR}`-expanded, like the headers. */
   url: string;
+  /** The entry's `type` as written (`http` when absent): `sse` is the old HTTP+SSE transport, anything else Streamable HTTP. */
   transport: string;
+  /** Sent with every probe and proxied request: they carry the remote's credentials, so they are never shown. */
+  headers: Record<string, string>;
+  /** Of it only `health` (the probe's interval and timeout) and `gateway.requestTimeoutMs` apply. */
+  policy: Policy;
+  /** Why it cannot be reached as written (an `${input:…}` with no value); such a remote is not probed. */
+  unavailable?: string;
 }
 
 export interface OrchConfig {
@@ -122,10 +131,6 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       throw new OrchError('CONFIG_INVALID', `${file}: ${formatPath([section, name])}: "${name}" is defined in both mcpServers and servers`);
     }
     seen.add(name);
-    if (entry.command === undefined) {
-      remote.push({ name, url: entry.url ?? '', transport: entry.type ?? 'http' });
-      continue;
-    }
     const at = (...where: (string | number)[]) => `${file}: ${formatPath([section, name, ...where])}`;
     const missing = new Set<string>();
     // `undefined` for a missing input: the server is kept, marked unavailable, and never given the text.
@@ -141,6 +146,19 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
         throw new OrchError('CONFIG_INVALID', `${at(...where)}: ${error.message}`);
       }
     };
+    const policy = resolvePolicy(orchestrator.defaults, orchestrator.servers?.get(name));
+    if (entry.command === undefined) {
+      const far: RemoteServer = {
+        name,
+        url: expand(entry.url ?? '', 'url') ?? '',
+        transport: entry.type ?? 'http',
+        headers: readHeaders(entry.headers, (value, key) => expand(value, 'headers', key), at),
+        policy,
+      };
+      if (missing.size > 0) far.unavailable = unavailableReason([...missing]);
+      remote.push(far);
+      continue;
+    }
     const cwd = entry.cwd === undefined ? undefined : resolve(configDir, expand(entry.cwd, 'cwd') ?? '');
     const fromFile = readEnvFile(entry.envFile, (value) => expand(value, 'envFile'), configDir, at('envFile'), sources.readFile);
     const ownEnv = [...(entry.env ?? [])].map(([key, value]) => [key, expand(value, 'env', key)]);
@@ -152,7 +170,7 @@ export function parseConfig(text: string, path: string, env: NodeJS.ProcessEnv =
       env: { ...fromFile, ...Object.fromEntries(ownEnv.filter(([, value]) => value !== undefined)) },
       cwd,
       disabled: (entry.disabled ?? false) || missing.size > 0,
-      policy: resolvePolicy(orchestrator.defaults, orchestrator.servers?.get(name)),
+      policy,
       dependsOn: orchestrator.servers?.get(name)?.dependsOn ?? [],
     };
     if (missing.size > 0) server.unavailable = unavailableReason([...missing]);
@@ -215,6 +233,24 @@ function readEnvFile(
     throw new OrchError('CONFIG_INVALID', `${at}: cannot read ${displayPath(absolute)} (${readProblem(error)})`);
   }
   return parseDotenv(text);
+}
+
+/** A remote's `headers`: an object of strings, each `${VAR}`-expanded (a header with a missing input is left out). */
+function readHeaders(
+  value: unknown,
+  expand: (text: string, key: string) => string | undefined,
+  at: (...where: string[]) => string,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new OrchError('CONFIG_INVALID', `${at('headers')}: expected an object of header names and values`);
+  }
+  const headers = Object.entries(value).map(([key, text]) => {
+    if (typeof text !== 'string') throw new OrchError('CONFIG_INVALID', `${at('headers', key)}: expected a string`);
+    return [key, expand(text, key)] as const;
+  });
+  // fromEntries defines own keys: a header named __proto__ stays a header.
+  return Object.fromEntries(headers.filter((header): header is readonly [string, string] => header[1] !== undefined));
 }
 
 function readProblem(error: unknown): string {

@@ -22,6 +22,7 @@ import type { ProtocolInfo } from '../machines/server.types.js';
 import { discoverResult, eraOfVersion, initializeResult, type ServerIdentity } from './era.js';
 import type { Gateway, GatewaySession } from './gateway.js';
 import type { JsonRpcMessage, Peer, RequestId } from './peer.js';
+import type { RemoteEndpoint } from '../remote/proxy.js';
 
 /** The largest JSON-RPC body a client may post: tool arguments can be big, but not unbounded. */
 export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
@@ -29,8 +30,9 @@ export const MAX_MCP_BODY_BYTES = 4 * 1024 * 1024;
 const LEGACY_VERSIONS = SUPPORTED_PROTOCOL_VERSIONS.filter((version) => eraOfVersion(version) === 'legacy');
 const MODERN_VERSIONS = [STATELESS_VERSION];
 
-export async function serveMcp(gateway: Gateway, server: string, request: Request): Promise<Response> {
-  if (gateway.policy(server) === undefined) return rpcError(404, -32601, `orch runs no server named ${server}`);
+/** `remote` answers for a remote server of that name (src/remote/proxy.ts): orch runs no process for it. */
+export async function serveMcp(gateway: Gateway, server: string, request: Request, remote?: RemoteEndpoint): Promise<Response> {
+  if (gateway.policy(server) === undefined) return (await remote?.(server, request)) ?? rpcError(404, -32601, `orch runs no server named ${server}`);
   if (request.method === 'POST') {
     if (!isJsonContentType(request.headers.get('content-type'))) {
       return rpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');

@@ -81,7 +81,7 @@ describe('config loading', () => {
       mcpServers: { off: { command: 'x', disabled: true }, remote: { type: 'http', url: 'https://example.test/mcp' } },
     });
     expect(config.servers.map((s) => [s.name, s.disabled])).toEqual([['off', true]]);
-    expect(config.remote).toEqual([{ name: 'remote', url: 'https://example.test/mcp', transport: 'http' }]);
+    expect(config.remote).toMatchObject([{ name: 'remote', url: 'https://example.test/mcp', transport: 'http' }]);
   });
 
   it('overlays defaults and per-server overrides on the policy', () => {
@@ -273,7 +273,7 @@ describe('server names', () => {
       { name: '__proto__', command: 'node', args: ['p.js'], disabled: false },
     ]);
     expect(Object.entries(config.servers[1]!.env)).toEqual([['__proto__', 'x']]);
-    expect(config.remote).toEqual([{ name: 'hasOwnProperty', url: 'https://r.test/mcp', transport: 'http' }]);
+    expect(config.remote).toMatchObject([{ name: 'hasOwnProperty', url: 'https://r.test/mcp', transport: 'http' }]);
   });
 
   it('orchestrator.servers.__proto__ and .constructor override those servers only', () => {
