@@ -17,7 +17,8 @@ export type OrchErrorCode =
   | 'PORT_IN_USE'
   | 'STARTUP_FAILED'
   | 'BACKUP_INVALID'
-  | 'BACKUP_FAILED';
+  | 'BACKUP_FAILED'
+  | 'EXPORT_FAILED';
 
 export class OrchError extends Error {
   override readonly name = 'OrchError';

@@ -58,6 +58,18 @@ export function expandVariables(text: string, variables: Variables | Record<stri
   });
 }
 
+/** One `${…}` in a text: what expanding it reads (`${userHome}` and `${workspaceFolder}` are `env` names here). */
+export type VariableReference = { kind: 'env'; name: string } | { kind: 'input'; id: string } | { kind: 'editor' };
+
+/** Every reference in `text`, in order: what must be set wherever the text is expanded later. */
+export function variableReferences(text: string): VariableReference[] {
+  return [...text.matchAll(PATTERN)].map(([, envName, inputId, plain, prefix]): VariableReference => {
+    if (prefix !== undefined) return { kind: 'editor' };
+    if (inputId !== undefined) return { kind: 'input', id: inputId };
+    return { kind: 'env', name: (envName ?? plain)! };
+  });
+}
+
 function isVariables(value: Variables | Record<string, string | undefined>): value is Variables {
   return typeof (value as Variables).env === 'object' && (value as Variables).env !== null;
 }

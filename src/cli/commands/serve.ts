@@ -28,7 +28,10 @@ export async function serveCommand(flags: ServeFlags): Promise<void> {
 }
 
 function givenToken(tokenFile: string | undefined): string | undefined {
-  if (process.env.ORCH_TOKEN) return process.env.ORCH_TOKEN;
+  const fromEnv = process.env.ORCH_TOKEN;
+  // Servers inherit orch's environment: none of them should hold the key to the endpoint.
+  delete process.env.ORCH_TOKEN;
+  if (fromEnv) return fromEnv;
   if (tokenFile === undefined) return undefined;
   let token: string;
   try {
