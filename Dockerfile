@@ -1,13 +1,14 @@
 # orch's own image: `orch serve --server NAME` is what a pod runs (see `orch export kubernetes`).
 #   docker build -t orch:VERSION .
-# Two stages: the TypeScript build needs the dev dependencies, the image only the runtime ones.
+# Two stages: the build (esbuild) needs the dev dependencies, the image only the runtime ones.
 # `npm ci --omit=dev` alone would run the `prepare` script (the build) without TypeScript, so both
 # installs skip scripts; no runtime dependency has an install script of its own.
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts scripts
 COPY src src
 COPY ui ui
 RUN npm run build

@@ -1,4 +1,2 @@
 #!/usr/bin/env node
-import { runCLI } from '../dist/src/cli/cli.js';
-
-await runCLI(process.argv);
+import '../dist/orch.js';

@@ -1,4 +1,4 @@
-/** orch's own package folder, from `src/` (tsx) and `dist/src/` (the bin) alike: the nearest folder with a package.json. */
+/** orch's own package folder, from `src/` (tsx) and `dist/` (the bundled bin) alike: the nearest folder with a package.json. */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -139,7 +139,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   }
   const describeConfig = (current: OrchConfig) => {
     logger.info(`${current.servers.length} servers from ${displayPath(current.path)}, logs in ${home.logsDir}`);
-    for (const server of current.remote) logger.info(`${server.name}: remote (${server.transport} ${server.url}), not run by orch`);
+    for (const server of current.remote) logger.info(`${server.name}: remote (${server.transport} ${server.url}), checked and reached through /mcp/${server.name}`);
   };
   logger.info(`orch ${VERSION} (pid ${process.pid})`);
   describeConfig(config);

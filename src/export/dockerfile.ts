@@ -15,7 +15,7 @@ export interface DockerfileOptions {
 }
 
 /** Where the orch image holds the script that links a server's executable (src/export/npx-bin.ts). */
-const NPX_BIN_SCRIPT = '/app/dist/src/export/npx-bin.js';
+const NPX_BIN_SCRIPT = '/app/dist/npx-bin.js';
 
 export function renderDockerfile(plans: readonly ServerPlan[], options: DockerfileOptions): string {
   const lines = [

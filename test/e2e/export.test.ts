@@ -1,7 +1,7 @@
 /**
  * `orch export kubernetes` from the compiled bin, as a user runs it: it writes the files, keeps the
  * env files private and the values a user filled in, and the script the exported Dockerfile runs
- * (dist/src/export/npx-bin.js) links the executable npx would have run.
+ * (dist/npx-bin.js) links the executable npx would have run.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
@@ -75,7 +75,7 @@ describe('orch export kubernetes', () => {
     writeFileSync(join(modules, '@scope/server/package.json'), JSON.stringify({ name: '@scope/server', bin: { server: 'a.js', helper: 'b.js' } }));
     writeFileSync(join(modules, '.bin/server'), '');
     writeFileSync(join(modules, '.bin/helper'), '');
-    const script = join(ROOT, 'dist/src/export/npx-bin.js');
+    const script = join(ROOT, 'dist/npx-bin.js');
     await run(process.execPath, [script, prefix, '@scope/server']);
     expect(readlinkSync(join(prefix, 'server'))).toBe(join(modules, '.bin/server'));
     const unknown = await run(process.execPath, [script, prefix, '@scope/server', 'nope']).catch((error: { code: number; stderr: string }) => error);

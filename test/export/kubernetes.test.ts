@@ -198,8 +198,8 @@ describe('orch export kubernetes', () => {
     expect(object).toMatch(/^my-server-[0-9a-f]{6}$/);
     expect(dockerfile).toContain('FROM ${ORCH_IMAGE}');
     expect(dockerfile).toContain('RUN npm install --prefix /opt/mcp/github --omit=dev --no-audit --no-fund @modelcontextprotocol/server-github@2025.4.8 \\\n');
-    expect(dockerfile).toContain(' && node /app/dist/src/export/npx-bin.js /opt/mcp/github @modelcontextprotocol/server-github \\\n');
-    expect(dockerfile).toContain(' && node /app/dist/src/export/npx-bin.js /opt/mcp/search search-mcp search-mcp-stdio \\\n');
+    expect(dockerfile).toContain(' && node /app/dist/npx-bin.js /opt/mcp/github @modelcontextprotocol/server-github \\\n');
+    expect(dockerfile).toContain(' && node /app/dist/npx-bin.js /opt/mcp/search search-mcp search-mcp-stdio \\\n');
     expect(dockerfile).toContain(`RUN npm install --prefix /opt/mcp/${object} --omit=dev --no-audit --no-fund loose-mcp \\\n`);
     expect(dockerfile).toContain('#   fetch: uvx mcp-server-fetch\n#   git: python -m mcp_server_git --repository ${HOME}/repo\n');
 
