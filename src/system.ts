@@ -15,7 +15,7 @@ import type { OrchHome } from './home.js';
 import { EventLog } from './logs/event-log.js';
 import { ServerLogs } from './logs/server-logs.js';
 import { serverMachine } from './machines/server.machine.js';
-import type { ServerSnapshot } from './machines/server.state.js';
+import { serverStateName, type ServerSnapshot } from './machines/server.state.js';
 import { allowedActions, type ServerAction } from './machines/actions.js';
 import {
   dependencyDepth,
@@ -139,9 +139,12 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
   const calls = new CallStats();
   const gateway = new Gateway({
     policy: (name) => members().find((server) => server.spec.name === name)?.policy.gateway,
+    // Asked on every forwarded request: the state alone, not the whole status with its figures.
     state: (name) => {
-      const { state, reason } = status(name);
-      return { state, reason };
+      const current = snapshot(name);
+      const state = serverStateName(current);
+      const disabled = state === 'stopped' && members().find((server) => server.spec.name === name)?.disabled === true;
+      return { state: disabled ? 'disabled' : state, reason: current.context.reason };
     },
     log: (name, text) => logs.append(name, 'orch', text),
     record: (call) => calls.record(call),
