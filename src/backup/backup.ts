@@ -6,12 +6,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { displayPath, loadConfig, parseConfig, type OrchConfig } from '../config/load.js';
+import { loadConfig, parseConfig, type OrchConfig } from '../config/load.js';
 import { readJson } from '../daemon/atomic-file.js';
+import { displayPath } from '../display-path.js';
 import { errorMessage, fsReason, OrchError } from '../errors.js';
 import type { OrchHome } from '../home.js';
 import { VERSION } from '../version.js';
+import * as z from '../zod.js';
 import { BACKUP_FORMAT, BACKUP_VERSION, LOGS_PREFIX, MANIFEST_MEMBER, STATE_MEMBER, verifiedManifest, type Manifest } from './manifest.js';
 import { redactSecrets } from './secrets.js';
 import { readTarGz, sha256, writeTarGz, type Member } from './tar-gz.js';
@@ -112,13 +113,15 @@ export async function readBackup(file: string): Promise<Backup> {
   } catch (error) {
     throw refuse('a config', error);
   }
-  let wanted: Wanted;
+  let state: unknown;
   try {
-    wanted = wantedSchema.parse(JSON.parse(members.get(STATE_MEMBER)!.data!.toString('utf8')));
+    state = JSON.parse(members.get(STATE_MEMBER)!.data!.toString('utf8'));
   } catch (error) {
-    throw refuse(`a ${STATE_MEMBER}`, error instanceof z.ZodError ? 'expected { "servers": { NAME: "started" | "stopped" } }' : error);
+    throw refuse(`a ${STATE_MEMBER}`, error);
   }
-  return { manifest, configText, config, wanted };
+  const wanted = wantedSchema.safeParse(state);
+  if (!wanted.success) throw refuse(`a ${STATE_MEMBER}`, 'expected { "servers": { NAME: "started" | "stopped" } }');
+  return { manifest, configText, config, wanted: wanted.data };
 }
 
 /** Plain files only, in name order; none when there is no logs folder. */

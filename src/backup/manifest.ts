@@ -5,9 +5,9 @@
  * sound one, before it touches anything.
  */
 import { isAbsolute } from 'node:path';
-import { z } from 'zod';
-import { displayPath } from '../config/load.js';
+import { displayPath } from '../display-path.js';
 import { OrchError } from '../errors.js';
+import * as z from '../zod.js';
 import type { ReadMember } from './tar-gz.js';
 
 export const BACKUP_FORMAT = 'orch-backup';
@@ -17,7 +17,7 @@ export const MANIFEST_MEMBER = 'manifest.json';
 export const STATE_MEMBER = 'state.json';
 export const LOGS_PREFIX = 'logs/';
 
-const digest = z.strictObject({ size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const digest = z.strictObject({ size: z.number().check(z.int(), z.nonnegative()), sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)) });
 
 const manifestSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
@@ -26,8 +26,8 @@ const manifestSchema = z.object({
   createdAt: z.iso.datetime(),
   config: z.object({
     /** The absolute path it was read from: where `orch restore` writes it back unless told `--to`. */
-    source: z.string().refine(isAbsolute, 'expected an absolute path'),
-    member: z.string().regex(/^config\/[^/]+$/),
+    source: z.string().check(z.refine(isAbsolute, 'expected an absolute path')),
+    member: z.string().check(z.regex(/^config\/[^/]+$/)),
   }),
   /** `redacted`: every secret in the config is `${ORCH_REDACTED}` (listed in `redacted`). */
   secrets: z.enum(['redacted', 'included']),

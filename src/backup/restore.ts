@@ -6,10 +6,10 @@
  */
 import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { displayPath } from '../config/load.js';
 import { parseJsonc } from '../config/json.js';
 import { rememberConfig } from '../daemon/config-memory.js';
 import { writeFileAtomic } from '../daemon/atomic-file.js';
+import { displayPath } from '../display-path.js';
 import { fsReason, OrchError } from '../errors.js';
 import { ensureHome, type OrchHome } from '../home.js';
 import type { Backup } from './backup.js';

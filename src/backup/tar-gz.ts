@@ -11,7 +11,7 @@ import { createReadStream, createWriteStream, renameSync, rmSync, statSync } fro
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { Header, Pack, Parser, ReadEntry } from 'tar';
-import { displayPath } from '../config/load.js';
+import { displayPath } from '../display-path.js';
 import { fsReason, OrchError } from '../errors.js';
 
 export interface Member {

@@ -3,16 +3,15 @@
  * print one line and exit 1 (a failed action), 2 (a usage error) or 3 (a partial start), never a stack trace.
  */
 import { cac } from 'cac';
-import { isOrchError, OrchError, type OrchErrorCode } from '../errors.js';
+import { OrchError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { endOnClosedOutput } from './closed-output.js';
 import type { BackupFlags } from './commands/backup.js';
 import type { LogsFlags } from './commands/logs.js';
 import type { ServeFlags } from './commands/serve.js';
+import { reportFailure } from './failure.js';
 import type { DaemonFlags } from './options.js';
-
-/** Beyond 1 for a failure: a usage error, and a start where some servers came up and some did not. */
-const EXIT_CODE: Partial<Record<OrchErrorCode, number>> = { USAGE: 2, PARTIAL_START: 3 };
+import { serverNames } from './server-names.js';
 
 /** They run a daemon, which must outlive a closed terminal (it sets its own output handlers). */
 const RUNS_A_DAEMON = new Set(['daemon', 'monitor', 'serve']);
@@ -27,9 +26,6 @@ interface JsonFlag {
 
 export function createCLI() {
   const cli = cac('orch');
-  const names = async (positional: string[], flags: ServerFlags) =>
-    (await import('./options.js')).serverNames(positional, flags.server);
-
   cli
     .command('start [...names]', 'Start servers (all enabled ones by default; NAME, @GROUP or all), launching the daemon if none runs')
     .option('--server <name>', 'A server to start (repeatable; same as a positional name)')
@@ -41,7 +37,7 @@ export function createCLI() {
     .example('orch start memory @dev')
     .action(async (positional: string[], flags: ServerFlags & DaemonFlags & JsonFlag) => {
       const { startCommand } = await import('./commands/control.js');
-      await startCommand(await names(positional, flags), flags);
+      await startCommand(serverNames(positional, flags.server), flags);
     });
 
   cli
@@ -51,7 +47,7 @@ export function createCLI() {
     .example('orch stop memory')
     .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { stopCommand } = await import('./commands/control.js');
-      await stopCommand(await names(positional, flags), flags);
+      await stopCommand(serverNames(positional, flags.server), flags);
     });
 
   cli
@@ -61,7 +57,7 @@ export function createCLI() {
     .example('orch restart @dev')
     .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { restartCommand } = await import('./commands/control.js');
-      await restartCommand(await names(positional, flags), flags);
+      await restartCommand(serverNames(positional, flags.server), flags);
     });
 
   cli
@@ -71,7 +67,7 @@ export function createCLI() {
     .example('orch status memory --json')
     .action(async (positional: string[], flags: ServerFlags & JsonFlag) => {
       const { statusCommand } = await import('./commands/status.js');
-      await statusCommand(await names(positional, flags), flags);
+      await statusCommand(serverNames(positional, flags.server), flags);
     });
 
   cli
@@ -320,14 +316,6 @@ export async function runCLI(argv: string[]): Promise<void> {
     }
     await cli.runMatchedCommand();
   } catch (error) {
-    if (isOrchError(error)) {
-      process.stderr.write(`orch: ${error.message}\n`);
-      process.exitCode = EXIT_CODE[error.code] ?? 1;
-    } else if (error instanceof Error && error.name === 'CACError') {
-      process.stderr.write(`orch: ${error.message} (see orch --help)\n`);
-      process.exitCode = 2;
-    } else {
-      throw error;
-    }
+    reportFailure(error);
   }
 }

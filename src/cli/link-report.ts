@@ -1,6 +1,6 @@
 /** What `orch link` and `orch unlink` did (or would do, with `--dry-run`), as `--json` prints it and as lines. */
 import type { ClientId } from '../clients/locations.js';
-import { displayPath } from '../config/load.js';
+import { displayPath } from '../display-path.js';
 
 interface Named {
   name: string;

@@ -30,9 +30,3 @@ export function resolvePort(flags: DaemonFlags, env: NodeJS.ProcessEnv = process
   }
   return port;
 }
-
-/** Positional names plus every `--server NAME` (cac gives one value or a list). */
-export function serverNames(positional: string[], server: string | string[] | undefined): string[] {
-  const flagged = server === undefined ? [] : Array.isArray(server) ? server : [server];
-  return [...new Set([...positional, ...flagged.map(String)])];
-}

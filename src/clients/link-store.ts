@@ -7,15 +7,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { removeFile, writeJsonAtomic } from '../daemon/atomic-file.js';
 import { errorMessage } from '../errors.js';
 import type { OrchHome } from '../home.js';
+import * as z from '../zod.js';
 import { CLIENT_IDS } from './locations.js';
 
 const LinkedEntrySchema = z.object({
   name: z.string(),
-  project: z.string().optional(),
+  project: z.optional(z.string()),
   /** The keys that lead to the entry in the file: `['mcpServers', 'memory']`. */
   path: z.array(z.string()),
   /** The entry's text before orch linked it, exactly as it was in the file. */

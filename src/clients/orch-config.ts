@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { JsonTextError, parseJsonc } from '../config/json.js';
-import { displayPath } from '../config/load.js';
 import { writeFileAtomic } from '../daemon/atomic-file.js';
+import { displayPath } from '../display-path.js';
 import { fsReason, OrchError } from '../errors.js';
 import { keepCopy } from './keep-copy.js';
 import { addServers, type Candidate } from './merge.js';

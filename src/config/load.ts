@@ -4,9 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import type { z } from 'zod';
+import { displayPath } from '../display-path.js';
 import { fsReason, OrchError } from '../errors.js';
 import { resolveHome } from '../home.js';
+import type * as z from '../zod.js';
 import { expandVariables, MissingInputError, UnsetVariableError, type Variables } from './expand.js';
 import { inputLookup, readSecrets, secretsFile, type Secrets } from './inputs.js';
 import { JsonTextError, parseJsonc } from './json.js';
@@ -291,9 +292,4 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** A JSON string literal with every control character escaped (JSON.stringify leaves DEL and C1 raw). */
 function quote(key: string): string {
   return JSON.stringify(key).replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-export function displayPath(path: string): string {
-  const home = homedir();
-  return path.startsWith(home + '/') ? `~${path.slice(home.length)}` : path;
 }

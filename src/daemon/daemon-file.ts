@@ -1,10 +1,10 @@
 /**
  * `daemon.json` and `token`: how clients (the CLI, scripts) find the running daemon and prove they may
- * talk to it. Both are the owner's alone (0600), like every file orch writes.
+ * talk to it. Both are the owner's alone (0600), like every file orch writes. The daemon makes the
+ * token with `createToken` (token.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readJson, removeFile, writeFileAtomic, writeJsonAtomic } from './atomic-file.js';
+import { readJson, removeFile, writeJsonAtomic } from './atomic-file.js';
 
 export interface DaemonInfo {
   pid: number;
@@ -27,13 +27,6 @@ export function readDaemonInfo(path: string): DaemonInfo | undefined {
 
 export function removeDaemonInfo(path: string): void {
   removeFile(path);
-}
-
-/** A fresh secret per daemon, readable by its owner alone. */
-export function createToken(path: string): string {
-  const token = randomBytes(32).toString('base64url');
-  writeFileAtomic(path, `${token}\n`, 0o600);
-  return token;
 }
 
 export function readToken(path: string): string | undefined {

@@ -10,7 +10,8 @@ import { closeSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ConsolaInstance } from 'consola';
-import { displayPath, loadConfig, type OrchConfig } from '../config/load.js';
+import { loadConfig, type OrchConfig } from '../config/load.js';
+import { displayPath } from '../display-path.js';
 import { errorMessage, fsReason, OrchError } from '../errors.js';
 import { ensureHome, resolveHome } from '../home.js';
 import { createApp } from '../http/app.js';
@@ -29,12 +30,13 @@ import { createWebhooks, type Webhooks } from '../webhooks/webhooks.js';
 import { rememberConfig } from './config-memory.js';
 import { watchConfig } from './config-watch.js';
 import { createSettleWatch } from './settle-watch.js';
-import { removeDaemonInfo, createToken, readToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
+import { removeDaemonInfo, readToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
 import { SessionIds } from '../gateway/session-ids.js';
 import { mcpPath } from '../gateway/types.js';
 import { GroupRegistry, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
 import { createSelfHealth } from './self-health.js';
+import { createToken } from './token.js';
 import { WantedState } from './wanted.js';
 
 export interface DaemonOptions {

@@ -4,11 +4,11 @@
  * Hono's `:name` matches and decodes); `nameFromSegment` reads it back.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { nameFromSegment } from '../config/server-name.js';
 import { OrchError } from '../errors.js';
 import type { LogLine } from '../logs/server-logs.js';
 import type { Transition } from '../transitions.js';
+import * as z from '../zod.js';
 import type { Sessions } from './auth.js';
 import { readBody } from './body.js';
 import type { ActionResult } from '../system.js';
@@ -18,8 +18,8 @@ import { sseFrom } from './sse.js';
 
 const MAX_TAIL = 1_000;
 
-const namesBody = z.object({ names: z.array(z.string().min(1), 'expected a list of server names').optional() }).strict();
-const reloadBody = z.object({ config: z.string().min(1, 'expected a config file path').optional() }).strict();
+const namesBody = z.strictObject({ names: z.optional(z.array(z.string().check(z.minLength(1)), 'expected a list of server names')) });
+const reloadBody = z.strictObject({ config: z.optional(z.string().check(z.minLength(1, 'expected a config file path'))) });
 
 export function createApi(deps: AppDeps, sessions: Sessions) {
   const { supervision } = deps;

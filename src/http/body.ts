@@ -3,10 +3,10 @@
  * whitespace) is a mistake, not "all servers". Mistakes are 400s naming the field.
  */
 import type { Context } from 'hono';
-import type { z } from 'zod';
 import { OrchError } from '../errors.js';
+import type * as z from '../zod.js';
 
-export async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+export async function readBody<T extends z.ZodMiniType>(c: Context, schema: T): Promise<z.infer<T>> {
   const text = await c.req.text();
   let raw: unknown = {};
   if (text !== '' && text.trim() === '') throw new OrchError('BAD_REQUEST', 'the request body is blank; send JSON, or nothing');

@@ -1,7 +1,9 @@
 /** The CLI's pure pieces: option parsing and the status table. */
 import { describe, expect, it } from 'vitest';
-import { resolvePort, serverNames } from '../../src/cli/options.js';
-import { formatStatusTable, statusJson } from '../../src/cli/status-table.js';
+import { resolvePort } from '../../src/cli/options.js';
+import { serverNames } from '../../src/cli/server-names.js';
+import { statusJson } from '../../src/cli/status-json.js';
+import { formatStatusTable } from '../../src/cli/status-table.js';
 import { formatBytes, formatUptime } from '../../src/format.js';
 import type { ServerStatus } from '../../src/status.js';
 

@@ -1,5 +1,6 @@
 /** The compiled `orch` bin, as npm installs it: it must run, not only the sources under tsx. */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,14 @@ const BIN = fileURLToPath(new URL('../../bin/orch.js', import.meta.url));
 const run = promisify(execFile);
 
 describe('the orch bin (dist/)', () => {
+  it('answers status and --version from its entry alone: builtins and dist/cli.js are all it imports, and no schema library', () => {
+    const entry = readFileSync(fileURLToPath(new URL('../../dist/orch.js', import.meta.url)), 'utf8');
+    const specifiers = [...entry.matchAll(/(?:from |import\(?)\s*["']([^"']+)["']/g)].map((match) => match[1]!);
+    expect(specifiers.filter((specifier) => !specifier.startsWith('node:'))).toEqual(['./cli.js']);
+    // Zod alone is ~700 KB: a few tens of KB means the status path still loads only what it needs.
+    expect(entry.length).toBeLessThan(64 * 1024);
+  });
+
   it('prints its version and help', async () => {
     expect((await run(process.execPath, [BIN, '--version'])).stdout).toContain(`orch/${VERSION}`);
     const help = (await run(process.execPath, [BIN, '--help'])).stdout;

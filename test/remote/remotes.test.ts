@@ -5,7 +5,8 @@
 import { createConsola } from 'consola';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OrchConfig, RemoteServer } from '../../src/config/load.js';
-import { serverJson, formatStatusTable } from '../../src/cli/status-table.js';
+import { serverJson } from '../../src/cli/status-json.js';
+import { formatStatusTable } from '../../src/cli/status-table.js';
 import { createApp } from '../../src/http/app.js';
 import type { Supervision } from '../../src/http/deps.js';
 import { mcpPath } from '../../src/gateway/types.js';

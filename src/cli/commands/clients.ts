@@ -5,7 +5,7 @@
 import { homedir } from 'node:os';
 import { findClientConfigs } from '../../clients/discover.js';
 import type { ClientServer, FoundFile } from '../../clients/readers.js';
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 
 export async function clientsCommand(flags: { json?: boolean }): Promise<void> {
   const found = findClientConfigs(homedir(), process.cwd());

@@ -3,7 +3,8 @@
  * result. The daemon decides which servers a request means (names, `@group`, all) and answers with the
  * list it acted on: that list is what this waits for, so the rule lives in one place.
  */
-import { displayPath, loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { OrchError } from '../../errors.js';
 import { ensureHome, resolveHome } from '../../home.js';
 import type { ServerStatus } from '../../status.js';
@@ -13,7 +14,8 @@ import { launchDaemon } from '../launch.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
 import { startHint } from '../next-steps.js';
 import { listServers, waitUntil } from '../settle.js';
-import { formatStatusTable, serverJson } from '../status-table.js';
+import { serverJson } from '../status-json.js';
+import { formatStatusTable } from '../status-table.js';
 import { switchConfig } from './reload.js';
 
 /** Long enough for a default start timeout; the table is printed either way. */

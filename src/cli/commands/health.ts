@@ -2,7 +2,7 @@
  * `orch health [--json]`: the daemon's own figures from `GET /api/health`, to tell a slow or swollen
  * daemon from a slow server. `--json` prints the API's answer as is.
  */
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { formatBytes, formatLatency, formatPercent, formatUptime } from '../../format.js';
 import { resolveHome } from '../../home.js';
 import type { DaemonHealth } from '../../http/deps.js';

@@ -10,7 +10,7 @@ import { findClientConfigs } from '../../clients/discover.js';
 import { CLIENT_IDS, isClientId } from '../../clients/locations.js';
 import { planImport, type Candidate, type ImportPlan } from '../../clients/merge.js';
 import { readOrchConfig, writeOrchConfig } from '../../clients/orch-config.js';
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { OrchError } from '../../errors.js';
 import { resolveHome } from '../../home.js';
 import { findDaemon } from '../client.js';

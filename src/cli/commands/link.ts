@@ -16,7 +16,7 @@ import { addServers, planImport, type Candidate } from '../../clients/merge.js';
 import { readOrchConfig, writeOrchConfig } from '../../clients/orch-config.js';
 import { replaceFile } from '../../clients/replace-file.js';
 import { JsonTextError } from '../../config/json.js';
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { errorMessage, fsReason, OrchError } from '../../errors.js';
 import { resolveHome, type OrchHome } from '../../home.js';
 import { packageRoot } from '../../package-root.js';

@@ -4,7 +4,7 @@
  * another file. An invalid file changes nothing: the daemon's own message, exit 1.
  */
 import { resolve } from 'node:path';
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { resolveHome } from '../../home.js';
 import { connectDaemon, type DaemonClient } from '../client.js';
 import type { ReloadResult } from '../../http/deps.js';

@@ -1,22 +1,24 @@
 /** `orch status [NAME…] [--json]`: the config file in use, then each server's state and figures, from the running daemon. */
-import { displayPath } from '../../config/load.js';
+import { displayPath } from '../../display-path.js';
 import { OrchError } from '../../errors.js';
 import { resolveHome } from '../../home.js';
 import { ALL } from '../../machines/membership.js';
 import type { ServerStatus } from '../../status.js';
 import { connectDaemon } from '../client.js';
 import { listServers } from '../settle.js';
-import { formatStatusTable, statusJson } from '../status-table.js';
+import { statusJson } from '../status-json.js';
 
 export async function statusCommand(names: string[], flags: { json?: boolean }): Promise<void> {
   const client = connectDaemon(resolveHome());
   const [{ config }, all] = await Promise.all([client.request<{ config: string }>('GET', '/api/health'), listServers(client)]);
   const servers = selectServers(all, names);
-  process.stdout.write(
-    flags.json
-      ? `${JSON.stringify(statusJson(servers, config))}\n`
-      : `config: ${displayPath(config)}\n${formatStatusTable(servers, process.stdout.isTTY === true)}`,
-  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(statusJson(servers, config))}\n`);
+    return;
+  }
+  // Colours are for a person at a terminal: a script polling with --json never loads them.
+  const { formatStatusTable } = await import('../status-table.js');
+  process.stdout.write(`config: ${displayPath(config)}\n${formatStatusTable(servers, process.stdout.isTTY === true)}`);
 }
 
 /**
