@@ -46,11 +46,10 @@ export async function serveGateway(orch: Orchestrator, listenPort = 0): Promise<
 /** The SDK's own client over its Streamable HTTP transport, speaking the 2025 generation unless told otherwise. */
 export async function connectClient(
   url: URL,
-  options: { name?: string; modern?: boolean; capabilities?: Record<string, unknown>; sessionId?: string } = {},
+  options: { name?: string; modern?: boolean; capabilities?: Record<string, unknown> } = {},
 ): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const transport = new StreamableHTTPClientTransport(url, {
     requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } },
-    ...(options.sessionId !== undefined && { sessionId: options.sessionId }),
   });
   const client = new Client(
     { name: options.name ?? 'gateway-test', version: '1.0.0' },
