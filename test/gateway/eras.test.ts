@@ -2,9 +2,8 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../src/config/policy.js';
 import type { ServerDefinition } from '../../src/config/load.js';
-import { bootOrchestrator, FAST_POLICY, type TestOrchestrator } from '../support/orchestrator.js';
+import { bootOrchestrator, nodeServer, type TestOrchestrator } from '../support/orchestrator.js';
 import { connectClient, serveGateway, type ServedGateway } from '../support/gateway.js';
 
 const require = createRequire(import.meta.url);
@@ -13,16 +12,7 @@ const MODERN = fileURLToPath(new URL('../fixtures/modern-server.mjs', import.met
 const TELL = fileURLToPath(new URL('../fixtures/gateway-server.mjs', import.meta.url));
 
 function server(name: string, args: string[]): ServerDefinition {
-  return {
-    name,
-    command: process.execPath,
-    args,
-    env: {},
-    cwd: undefined,
-    disabled: false,
-    dependsOn: [],
-    policy: resolvePolicy(FAST_POLICY, { start: { timeoutMs: 15_000 } }),
-  };
+  return nodeServer(name, args, { start: { timeoutMs: 15_000 } });
 }
 
 let orch: TestOrchestrator | undefined;

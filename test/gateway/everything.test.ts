@@ -1,25 +1,15 @@
 /** Real `server-everything` behind orch's gateway, reached with the MCP SDK's own Streamable HTTP client. */
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../src/config/policy.js';
 import type { ServerDefinition } from '../../src/config/load.js';
-import { bootOrchestrator, eventually, FAST_POLICY, type TestOrchestrator } from '../support/orchestrator.js';
+import { bootOrchestrator, eventually, nodeServer, type TestOrchestrator } from '../support/orchestrator.js';
 import { connectClient, serveGateway, type ServedGateway } from '../support/gateway.js';
 
 const require = createRequire(import.meta.url);
 const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
 function everything(): ServerDefinition {
-  return {
-    name: 'everything',
-    command: process.execPath,
-    args: [EVERYTHING, 'stdio'],
-    env: {},
-    cwd: undefined,
-    disabled: false,
-    dependsOn: [],
-    policy: resolvePolicy(FAST_POLICY, { start: { timeoutMs: 15_000 } }),
-  };
+  return nodeServer('everything', [EVERYTHING, 'stdio'], { start: { timeoutMs: 15_000 } });
 }
 
 let orch: TestOrchestrator | undefined;

@@ -1,24 +1,14 @@
 /** `gateway.sharing: per-session`: each client session gets its own supervised process, capped and reaped. */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../src/config/policy.js';
 import type { ServerDefinition } from '../../src/config/load.js';
-import { bootOrchestrator, eventually, FAST_POLICY, isAlive, type TestOrchestrator } from '../support/orchestrator.js';
+import { bootOrchestrator, eventually, nodeServer, isAlive, type TestOrchestrator } from '../support/orchestrator.js';
 import { connectClient, serveGateway, TEST_TOKEN, type ServedGateway } from '../support/gateway.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/gateway-server.mjs', import.meta.url));
 
 function perSession(): ServerDefinition {
-  return {
-    name: 'tell',
-    command: process.execPath,
-    args: [FIXTURE],
-    env: {},
-    cwd: undefined,
-    disabled: false,
-    dependsOn: [],
-    policy: resolvePolicy(FAST_POLICY, { gateway: { sharing: 'per-session', maxSessions: 2, sessionIdleMs: 200 } }),
-  };
+  return nodeServer('tell', [FIXTURE], { gateway: { sharing: 'per-session', maxSessions: 2, sessionIdleMs: 200 } });
 }
 
 let orch: TestOrchestrator | undefined;

@@ -7,25 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolvePolicy, type PolicyOverride } from '../../src/config/policy.js';
+import type { PolicyOverride } from '../../src/config/policy.js';
 import type { ServerDefinition } from '../../src/config/load.js';
 import { SessionIds } from '../../src/gateway/session-ids.js';
-import { bootOrchestrator, eventually, FAST_POLICY, type TestOrchestrator } from '../support/orchestrator.js';
+import { bootOrchestrator, eventually, nodeServer, type TestOrchestrator } from '../support/orchestrator.js';
 import { connectClient, serveGateway, TEST_TOKEN, type ServedGateway } from '../support/gateway.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/gateway-server.mjs', import.meta.url));
 
 function fixture(policy: PolicyOverride = {}, env: Record<string, string> = {}): ServerDefinition {
-  return {
-    name: 'tell',
-    command: process.execPath,
-    args: [FIXTURE],
-    env,
-    cwd: undefined,
-    disabled: false,
-    dependsOn: [],
-    policy: resolvePolicy(FAST_POLICY, policy),
-  };
+  return nodeServer('tell', [FIXTURE], policy, env);
 }
 
 let orch: TestOrchestrator | undefined;

@@ -23,11 +23,16 @@ export const FAST_POLICY: PolicyOverride = {
 };
 
 export function fixture(name: string, flags: string[] = [], policy: PolicyOverride = {}): ServerDefinition {
+  return nodeServer(name, [FIXTURE, ...flags], policy);
+}
+
+/** A server run as `node ARGS…` under the fast test policy with these overrides. */
+export function nodeServer(name: string, args: string[], policy: PolicyOverride = {}, env: Record<string, string> = {}): ServerDefinition {
   return {
     name,
     command: process.execPath,
-    args: [FIXTURE, ...flags],
-    env: {},
+    args,
+    env,
     cwd: undefined,
     disabled: false,
     dependsOn: [],
