@@ -34,10 +34,15 @@ const MB = 1024 ** 2;
 
 const load = () => `${availableParallelism()} cores, ${loadavg()[0]!.toFixed(1)}`;
 
+const PARTS = { steady: steadyState, logs: logLines, start: coldStart };
+
+/** `BENCH_COST_PARTS=steady,logs,start` (the default: all three) picks which parts run. */
 export async function benchCost(): Promise<void> {
-  await steadyState();
-  await logLines();
-  await coldStart();
+  const wanted = (process.env.BENCH_COST_PARTS ?? Object.keys(PARTS).join(',')).split(',');
+  for (const name of wanted) {
+    if (!(name in PARTS)) throw new Error(`unknown BENCH_COST_PARTS entry "${name}"; known: ${Object.keys(PARTS).join(', ')}`);
+  }
+  for (const [name, part] of Object.entries(PARTS)) if (wanted.includes(name)) await part();
 }
 
 /** The 100-server daemon left alone for the window, then its status asked for by the CLI and by a bare client. */

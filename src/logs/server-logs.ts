@@ -9,8 +9,9 @@ import { LogFile, type DroppedLines } from '../storage/log-file.js';
 import type { StorageProblems } from '../storage/problems.js';
 import { logFileName } from './file-name.js';
 import { emptyLogFiles } from './flush.js';
-import { RingBuffer } from './ring-buffer.js';
+import { LineRing } from './line-ring.js';
 import type { RotationPolicy } from './rotating-file.js';
+import { WriteTick } from './write-tick.js';
 
 export type LogStream = 'stderr' | 'stdout' | 'orch';
 
@@ -36,8 +37,13 @@ export const MAX_KEPT_CHARS = 4_000;
 
 type Listener = (line: LogLine) => void;
 
+/**
+ * A line costs what cannot be shared or put off: its time, its place in the ring, its text added to
+ * the file's batch. The time's text is made once per millisecond (the lines of one pipe read share
+ * it), the files write once per `WriteTick`, and a `LogLine` object exists only for a listener.
+ */
 export class ServerLogs {
-  private readonly rings = new Map<string, RingBuffer<LogLine>>();
+  private readonly rings = new Map<string, LineRing>();
   private readonly files = new Map<string, LogFile>();
   private readonly listeners = new Set<Listener>();
   /**
@@ -45,23 +51,22 @@ export class ServerLogs {
    * written once the last of the overlapping flushes is done.
    */
   private readonly flushing = new Map<string, { flushes: number; held: string[] }>();
+  private readonly tick = new WriteTick();
+  private readonly ringSize: number;
   private readonly now: () => number;
+  private stampedAt = Number.NaN;
+  private stamp = '';
   private closed = false;
 
   constructor(private readonly options: ServerLogsOptions = {}) {
+    this.ringSize = options.ringSize ?? 1_000;
     this.now = options.now ?? Date.now;
   }
 
   append(server: string, stream: LogStream, text: string): void {
     const time = this.now();
-    const formatted = formatLogLine({ time, server, stream, text });
-    const flush = this.flushing.get(server);
-    if (flush) {
-      if (flush.held.length < (this.options.ringSize ?? 1_000)) flush.held.push(formatted);
-    } else {
-      this.file(server)?.write(formatted);
-    }
-    this.remember({ time, server, stream, text: text.length > MAX_KEPT_CHARS ? `${text.slice(0, MAX_KEPT_CHARS)}…` : text });
+    this.toFile(server, time, stream, text);
+    this.remember(server, time, stream, text.length > MAX_KEPT_CHARS ? `${text.slice(0, MAX_KEPT_CHARS)}…` : text);
   }
 
   tail(server: string, limit?: number): LogLine[] {
@@ -115,37 +120,46 @@ export class ServerLogs {
     await Promise.all(files.map((file) => file.close()));
   }
 
-  private remember(line: LogLine): void {
-    this.ring(line.server).push(line);
+  private toFile(server: string, time: number, stream: LogStream, text: string): void {
+    if (!this.options.dir || this.closed) return;
+    if (time !== this.stampedAt) {
+      this.stampedAt = time;
+      this.stamp = new Date(time).toISOString();
+    }
+    const line = logFileLine(this.stamp, stream, text);
+    const flush = this.flushing.get(server);
+    if (!flush) this.file(server)?.write(line);
+    else if (flush.held.length < this.ringSize) flush.held.push(line);
+  }
+
+  private remember(server: string, time: number, stream: LogStream, text: string): void {
+    this.ring(server).push(time, stream, text);
+    if (this.listeners.size === 0) return;
+    const line: LogLine = { time, server, stream, text };
     for (const listener of this.listeners) listener(line);
   }
 
-  private ring(server: string): RingBuffer<LogLine> {
+  private ring(server: string): LineRing {
     let ring = this.rings.get(server);
     if (!ring) {
-      ring = new RingBuffer(this.options.ringSize ?? 1_000);
+      ring = new LineRing(server, this.ringSize);
       this.rings.set(server, ring);
     }
     return ring;
   }
 
   private file(server: string): LogFile | undefined {
-    const path = this.filePath(server);
     // Lines that come after close (a last exit at shutdown) stay in memory only.
-    if (!path || this.closed) return undefined;
+    if (!this.options.dir || this.closed) return undefined;
     let file = this.files.get(server);
     if (!file) {
-      const dropNotice = (dropped: DroppedLines): LogLine => ({
-        time: this.now(),
-        server,
-        stream: 'orch',
-        text: `${dropped.count.toLocaleString('en-US')} lines dropped: ${dropped.reason}`,
-      });
-      file = new LogFile(path, {
+      const dropNotice = (dropped: DroppedLines) => `${dropped.count.toLocaleString('en-US')} lines dropped: ${dropped.reason}`;
+      file = new LogFile(join(this.options.dir, logFileName(server)), {
         rotation: this.options.rotation,
         problems: this.options.problems,
-        notice: (dropped) => formatLogLine(dropNotice(dropped)),
-        onResume: (dropped) => this.remember(dropNotice(dropped)),
+        tick: this.tick,
+        notice: (dropped) => formatLogLine({ time: this.now(), server, stream: 'orch', text: dropNotice(dropped) }),
+        onResume: (dropped) => this.remember(server, this.now(), 'orch', dropNotice(dropped)),
       });
       this.files.set(server, file);
     }
@@ -154,6 +168,9 @@ export class ServerLogs {
 }
 
 export function formatLogLine(line: LogLine): string {
-  const tag = line.stream === 'stderr' ? '' : `[${line.stream}] `;
-  return `${new Date(line.time).toISOString()} ${tag}${line.text}\n`;
+  return logFileLine(new Date(line.time).toISOString(), line.stream, line.text);
+}
+
+function logFileLine(isoTime: string, stream: LogStream, text: string): string {
+  return `${isoTime} ${stream === 'stderr' ? '' : `[${stream}] `}${text}\n`;
 }

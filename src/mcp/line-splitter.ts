@@ -17,9 +17,12 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
-    for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
-      this.hold(chunk.subarray(start, newline));
-      this.flush();
+    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+      if (this.bytes === 0 && !this.discarding) this.emit(chunk, start, newline);
+      else {
+        this.hold(chunk.subarray(start, newline));
+        this.flush();
+      }
       start = newline + 1;
     }
     if (start < chunk.length) this.hold(chunk.subarray(start));
@@ -28,6 +31,12 @@ export class LineSplitter {
   /** Emits what is left when the stream ends without a final newline. */
   end(): void {
     if (this.bytes > 0 || this.discarding) this.flush();
+  }
+
+  /** A line whole within one chunk (most are): decoded where it lies, with no copy or view of its bytes. */
+  private emit(chunk: Buffer, start: number, end: number): void {
+    if (end - start > this.options.maxLineBytes) return this.options.onOversize(end - start);
+    this.options.onLine(chunk.toString('utf8', start, end > start && chunk[end - 1] === 13 ? end - 1 : end));
   }
 
   private hold(part: Buffer): void {

@@ -1,15 +1,17 @@
 /**
  * An append-only log file rotated by size (rotating-file-stream underneath) that can neither grow
  * orch's memory nor stop it. Lines written in one turn of the event loop go to the disk as one write
- * (the stream does one file write per chunk). When the disk falls behind by more than
- * `maxPendingBytes`, lines are dropped and counted, and the count is written once it catches up. A
- * write error (full disk, read-only, deleted folder) closes the file; the next write after `retryMs`
+ * (the stream does one file write per chunk); given a `WriteTick`, the lines of a whole tick do, and
+ * a batch of `WRITE_NOW_BYTES` goes at the end of its turn anyway. When the disk falls behind by more
+ * than `maxPendingBytes`, lines are dropped and counted, and the count is written once it catches up.
+ * A write error (full disk, read-only, deleted folder) closes the file; the next write after `retryMs`
  * opens it again, so logging resumes by itself once the disk is usable.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RotatingFileStream } from 'rotating-file-stream';
 import { closeStream, openRotatingFile, type RotationPolicy } from '../logs/rotating-file.js';
+import type { WriteTick } from '../logs/write-tick.js';
 import type { StorageProblems } from './problems.js';
 
 export interface DroppedLines {
@@ -27,11 +29,15 @@ export interface LogFileOptions {
   maxPendingBytes?: number;
   retryMs?: number;
   now?: () => number;
+  /** Where lines wait for their write, with other files'; without one, until the end of the turn. */
+  tick?: WriteTick;
 }
 
 /** Well over a second of a busy server's output: beyond it, a flood is dropped rather than held in memory. */
 export const MAX_PENDING_BYTES = 1024 * 1024;
 export const REOPEN_RETRY_MS = 1_000;
+/** A pipe read's worth: a flood goes to the disk as fast as it takes it, not a tick at a time. */
+export const WRITE_NOW_BYTES = 64 * 1024;
 
 export class LogFile {
   private stream: RotatingFileStream | undefined;
@@ -51,14 +57,18 @@ export class LogFile {
   private dropReason = '';
   private closed = false;
   private readonly maxPendingBytes: number;
+  private readonly writeNowBytes: number;
   private readonly retryMs: number;
   private readonly now: () => number;
+  private readonly flushBatch = () => this.flush();
 
   constructor(
     readonly path: string,
     private readonly options: LogFileOptions,
   ) {
     this.maxPendingBytes = options.maxPendingBytes ?? MAX_PENDING_BYTES;
+    // Lines waiting for a tick must not be what puts the file over its limit.
+    this.writeNowBytes = Math.min(WRITE_NOW_BYTES, this.maxPendingBytes / 2);
     this.retryMs = options.retryMs ?? REOPEN_RETRY_MS;
     this.now = options.now ?? Date.now;
   }
@@ -118,6 +128,8 @@ export class LogFile {
   }
 
   private scheduleFlush(): void {
+    const tick = this.options.tick;
+    if (tick && this.batch.length < this.writeNowBytes) return tick.schedule(this.flushBatch);
     if (this.flushing) return;
     this.flushing = true;
     setImmediate(() => {

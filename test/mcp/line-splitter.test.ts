@@ -29,4 +29,19 @@ describe('LineSplitter', () => {
     expect(lines).toEqual(['short', 'after']);
     expect(oversize).toEqual([120]);
   });
+
+  it('splits a chunk of many whole lines, empty ones and CRLF included, as a pipe delivers them', () => {
+    expect(split(['one\r\n\ntwo\nthree\r\n']).lines).toEqual(['one', '', 'two', 'three']);
+    expect(split(['\r\n', 'a\rb\n']).lines).toEqual(['', 'a\rb']);
+  });
+
+  it('keeps a line of exactly the cap, drops one byte more, whether it came whole or in parts', () => {
+    const cap = 'x'.repeat(100);
+    expect(split([`${cap}\n${cap}x\nok\n`])).toEqual({ lines: [cap, 'ok'], oversize: [101] });
+    expect(split([cap.slice(0, 50), `${cap.slice(50)}\n`, `${cap}x`, '\nok\n'])).toEqual({ lines: [cap, 'ok'], oversize: [101] });
+  });
+
+  it('finishes a held part with the first line of the next chunk, then takes the rest whole', () => {
+    expect(split(['par', 'tial\nwhole\nnext', ' one\n']).lines).toEqual(['partial', 'whole', 'next one']);
+  });
 });

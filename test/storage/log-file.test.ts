@@ -1,10 +1,11 @@
 /** Log files that can neither grow orch's memory nor stop it: drops are counted, and a broken disk heals. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LogFile } from '../../src/storage/log-file.js';
+import { LogFile, WRITE_NOW_BYTES } from '../../src/storage/log-file.js';
+import { WriteTick } from '../../src/logs/write-tick.js';
 import { fsReason } from '../../src/errors.js';
 import { StorageProblems } from '../../src/storage/problems.js';
 import { eventually } from '../support/orchestrator.js';
@@ -57,6 +58,23 @@ describe('LogFile', () => {
     await file.close();
     expect(readFileSync(path, 'utf8')).toBe('-- 10 dropped: cannot write the log: ENOTDIR\nback\n');
     expect(problems.list()).toEqual([]);
+  });
+
+  it('given a tick, lines wait for it, but a batch of a pipe read goes to the disk at the end of its turn', async () => {
+    const path = join(dir, 'a.log');
+    const read = () => (existsSync(path) ? readFileSync(path, 'utf8') : '');
+    // Longer than the test: only the size can send these lines.
+    const file = new LogFile(path, { notice, tick: new WriteTick(5_000) });
+    file.write('first\n');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(read()).toBe('');
+    const line = `${'z'.repeat(1_023)}\n`;
+    for (let i = 0; i < WRITE_NOW_BYTES / line.length; i++) file.write(line);
+    await eventually(() => read().length > WRITE_NOW_BYTES, 2_000, 'the big batch');
+    expect(read()).toBe(`first\n${line.repeat(WRITE_NOW_BYTES / line.length)}`);
+    file.write('last\n');
+    await file.close();
+    expect(read().endsWith(`${line}last\n`)).toBe(true);
   });
 });
 
