@@ -10,7 +10,7 @@
  */
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { JsonRpcMessage } from './messages.js';
-import { SseReader } from './sse.js';
+import { SseParser } from '../sse-events.js';
 
 /** Where the server's endpoint is on the daemon that runs now, and which daemon that is. */
 export interface Endpoint {
@@ -93,12 +93,11 @@ function read(response: IncomingMessage, onMessage: (message: JsonRpcMessage) =>
       response.destroy();
       resolve({ kind: 'lost', cause });
     };
-    const sse = status < 400 && type.startsWith('text/event-stream')
-      ? new SseReader({ maxEventBytes: MAX_EVENT_BYTES, onData: (data) => deliver(data, onMessage) })
-      : undefined;
+    const sse = status < 400 && type.startsWith('text/event-stream') ? new SseParser(MAX_EVENT_BYTES) : undefined;
     response.on('data', (chunk: string) => {
       try {
-        if (sse) sse.push(chunk);
+        // A priming event (an id and no data) carries nothing for the client.
+        if (sse) for (const event of sse.push(chunk)) if (event.event === 'message' && event.data !== '') deliver(event.data, onMessage);
         else if (text.length + chunk.length <= (status >= 400 ? MAX_ERROR_BYTES : MAX_EVENT_BYTES)) text += chunk;
         else fail('the answer was too large');
       } catch (error) {

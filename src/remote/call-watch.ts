@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import type { CallOutcome } from '../gateway/types.js';
-import { SseParser } from './sse-events.js';
+import { SseParser } from '../sse-events.js';
 
 export interface ProxiedCall {
   id: string | number;

@@ -20,7 +20,7 @@ import { LEGACY_VERSION } from '../mcp/protocol.js';
 import { VERSION } from '../version.js';
 import { readAtMost } from './body.js';
 import { describeFailure, httpFailure, RemoteFailure } from './failure.js';
-import { sseEvents } from './sse-events.js';
+import { sseEvents } from '../sse-events.js';
 
 export type ProbeResult = { ok: true; latencyMs: number; protocol: ProtocolInfo } | { ok: false; error: string };
 

@@ -1,8 +1,10 @@
 /**
  * Server-Sent Events with their event names: a Streamable HTTP answer is `message` events, and the
  * old HTTP+SSE transport first sends an `endpoint` event saying where to post. Only `event` and
- * `data` matter here. Every event is bounded, so a remote that streams without end cannot grow the
- * daemon. Pushed (the proxy watches an answer stream past) or pulled (a probe reads one).
+ * `data` matter here. Every event is bounded, so a stream without end cannot grow the reader.
+ * Pushed (`orch connect` reading the daemon's answers, the proxy watching a remote's stream past) or
+ * pulled (a probe reads one). Hand-written rather than a package: `orch connect` must start in a few
+ * milliseconds.
  */
 export interface SseEvent {
   /** `message` when the stream names none. */
