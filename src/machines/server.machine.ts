@@ -38,22 +38,22 @@ export const serverMachine = setup({
     probeTimeout: ({ context }) => context.policy.health.timeoutMs,
     grace: ({ context }) => context.policy.stop.graceMs,
     killTimeout: ({ context }) => context.policy.stop.killTimeoutMs,
-    backoff: ({ context }) => context.nextDelayMs,
+    backoff: ({ context }) => context.recovery.nextDelayMs,
     restartWindow: ({ context }) => context.policy.restart.windowMs,
     resetAfter: ({ context }) => context.policy.restart.resetAfterMs,
     minUptime: ({ context }) => context.policy.restart.minUptimeMs,
   },
   guards: {
     fatalFailure: ({ context }) => context.failure?.fatal === true,
-    restartBudgetSpent: ({ context }) => context.windowRestarts >= context.policy.restart.maxRestarts,
+    restartBudgetSpent: ({ context }) => context.recovery.windowRestarts >= context.policy.restart.maxRestarts,
     /** A failed start, or an end soon after answering: what a crash loop looks like, as opposed to an occasional crash. */
-    earlyFailure: ({ context }) => !context.provenUptime,
+    earlyFailure: ({ context }) => !context.recovery.provenUptime,
     currentProbe: ({ context, event }) => 'seq' in event && event.seq === context.probeSeq,
     failureThresholdReached: ({ context }) =>
       context.consecutiveFailures + 1 >= context.policy.health.failureThreshold,
     currentWindow: ({ context, event }) =>
-      event.type === 'restart.expired' && event.generation === context.windowGeneration,
-    hasRestartHistory: ({ context }) => context.windowRestarts > 0 || context.crashStreak > 0,
+      event.type === 'restart.expired' && event.generation === context.recovery.windowGeneration,
+    hasRestartHistory: ({ context }) => context.recovery.windowRestarts > 0 || context.recovery.crashStreak > 0,
     afterStopIs: ({ context }, params: { value: AfterStop }) => context.afterStop === params.value,
     sampleOverLimit: ({ context, event }) =>
       event.type === 'resources.sample' && resourceProblem(context.policy.health, event) !== null,
@@ -71,31 +71,30 @@ export const serverMachine = setup({
       lastError: params.reason,
     })),
     resetWindow: assign(({ context }) => ({
-      windowRestarts: 0,
-      crashStreak: 0,
-      windowGeneration: context.windowGeneration + 1,
+      recovery: { ...context.recovery, windowRestarts: 0, crashStreak: 0, windowGeneration: context.recovery.windowGeneration + 1 },
     })),
     countRestart: enqueueActions(({ context, enqueue }) => {
-      const delay = backoffDelay(context.crashStreak, context.policy.restart);
+      const { recovery } = context;
+      const delay = backoffDelay(recovery.crashStreak, context.policy.restart);
       const when = delay === 0 ? 'now' : `in ${formatDuration(delay)}`;
       const failure = context.failure?.reason ?? 'failed';
-      const counted = !context.provenUptime;
-      const attempt = context.windowRestarts + (counted ? 1 : 0);
+      const counted = !recovery.provenUptime;
+      const attempt = recovery.windowRestarts + (counted ? 1 : 0);
       enqueue.assign({
-        windowRestarts: attempt,
-        crashStreak: context.crashStreak + 1,
+        recovery: { ...recovery, windowRestarts: attempt, crashStreak: recovery.crashStreak + 1, nextDelayMs: delay },
         restarts: context.restarts + 1,
-        nextDelayMs: delay,
         reason: counted
           ? `${failure}; restart ${attempt}/${context.policy.restart.maxRestarts} ${when}`
           : `${failure}; restart ${when} (not counted: it ran over ${formatDuration(context.policy.restart.minUptimeMs)})`,
       });
       // Each counted restart leaves the window once `windowMs` has passed; a reset bumps the generation.
       if (counted) {
-        enqueue.raise({ type: 'restart.expired', generation: context.windowGeneration }, { delay: 'restartWindow' });
+        enqueue.raise({ type: 'restart.expired', generation: recovery.windowGeneration }, { delay: 'restartWindow' });
       }
     }),
-    expireRestart: assign(({ context }) => ({ windowRestarts: Math.max(0, context.windowRestarts - 1) })),
+    expireRestart: assign(({ context }) => ({
+      recovery: { ...context.recovery, windowRestarts: Math.max(0, context.recovery.windowRestarts - 1) },
+    })),
     // A new process has not been checked yet: the last ping was the previous one's.
     recordSpawn: assign(({ event }) =>
       event.type === 'process.spawned' ? { pid: event.pid, pgid: event.pgid, startedAt: event.startedAt, lastPingMs: null } : {},
@@ -112,9 +111,9 @@ export const serverMachine = setup({
     }),
     startUptimeClock: raise({ type: 'uptime.proven' } satisfies ServerEvent, { delay: 'minUptime', id: UPTIME_TIMER }),
     stopUptimeClock: cancel(UPTIME_TIMER),
-    proveUptime: assign({ provenUptime: true }),
+    proveUptime: assign(({ context }) => ({ recovery: { ...context.recovery, provenUptime: true } })),
     // Kept after the process ends, so `failing` and `backoff` can tell an occasional crash from a loop.
-    forgetUptime: assign({ provenUptime: false }),
+    forgetUptime: assign(({ context }) => ({ recovery: { ...context.recovery, provenUptime: false } })),
     recordResources: assign(({ event }) =>
       event.type === 'resources.sample'
         ? { resources: { cpuPercent: event.cpuPercent, memoryBytes: event.memoryBytes, processes: event.processes } }
@@ -131,16 +130,15 @@ export const serverMachine = setup({
       };
     }),
     recordNoise: assign(({ event }) => (event.type === 'process.noise' ? { noiseLines: event.total } : {})),
-    sendProbe: enqueueActions(({ context, enqueue }) => {
-      const seq = context.probeSeq + 1;
-      enqueue.assign({ probeSeq: seq });
-      enqueue.sendTo('process', { type: 'probe.check', seq } satisfies ProcessCommand);
-    }),
+    // No assign here: the number moves on when the check is judged, in the assign that judges it.
+    sendProbe: sendTo('process', ({ context }) => ({ type: 'probe.check', seq: context.probeSeq }) satisfies ProcessCommand),
     recordPing: assign(({ context, event }) => {
       if (event.type !== 'probe.ok') return {};
-      if (resourceProblem(context.policy.health, context.resources) !== null) return { lastPingMs: event.latencyMs };
+      const probeSeq = context.probeSeq + 1;
+      if (resourceProblem(context.policy.health, context.resources) !== null) return { probeSeq, lastPingMs: event.latencyMs };
       const recovered = context.consecutiveFailures > 0;
       return {
+        probeSeq,
         lastPingMs: event.latencyMs,
         consecutiveFailures: 0,
         ...(recovered && { reason: `${livenessCheckName(context)} answered in ${formatLatency(event.latencyMs)}` }),
@@ -149,7 +147,7 @@ export const serverMachine = setup({
     recordFailedCheck: assign(({ context }, params: { reason: string }) => {
       const failures = context.consecutiveFailures + 1;
       const counted = `${params.reason} (${failures}/${context.policy.health.failureThreshold})`;
-      return { consecutiveFailures: failures, lastError: params.reason, reason: counted };
+      return { probeSeq: context.probeSeq + 1, consecutiveFailures: failures, lastError: params.reason, reason: counted };
     }),
     planRecovery: assign(({ context }) => ({
       afterStop: 'recover' as const,
@@ -183,11 +181,7 @@ export const serverMachine = setup({
     pgid: null,
     startedAt: null,
     restarts: 0,
-    windowRestarts: 0,
-    crashStreak: 0,
-    provenUptime: false,
-    windowGeneration: 0,
-    nextDelayMs: 0,
+    recovery: { windowRestarts: 0, crashStreak: 0, provenUptime: false, windowGeneration: 0, nextDelayMs: 0 },
     lastExit: null,
     lastError: null,
     lastPingMs: null,
@@ -338,7 +332,7 @@ export const serverMachine = setup({
           target: 'crashed',
           actions: reason(
             ({ context }) =>
-              `${context.failure?.reason}: gave up after ${context.windowRestarts} restarts within ${formatDuration(context.policy.restart.windowMs)}`,
+              `${context.failure?.reason}: gave up after ${context.recovery.windowRestarts} restarts within ${formatDuration(context.policy.restart.windowMs)}`,
           ),
         },
         { target: 'backoff', actions: 'countRestart' },
@@ -349,9 +343,9 @@ export const serverMachine = setup({
         backoff: {
           target: 'active',
           actions: reason(({ context }) =>
-            context.provenUptime
+            context.recovery.provenUptime
               ? 'restarting after an occasional crash'
-              : `restart ${context.windowRestarts}/${context.policy.restart.maxRestarts}`,
+              : `restart ${context.recovery.windowRestarts}/${context.policy.restart.maxRestarts}`,
           ),
         },
       },

@@ -46,20 +46,15 @@ export interface ServerContext {
   startedAt: number | null;
   /** Automatic restarts since orch started; never reset, like PM2's ↺ column. */
   restarts: number;
-  /** Restarts inside the current window that count toward giving up (early failures only): decides `crashed`. */
-  windowRestarts: number;
-  /** Restarts since the server was last healthy for `resetAfterMs`: decides the backoff delay. */
-  crashStreak: number;
-  /** The current process has been up for `minUptimeMs` since it answered: its end is not counted toward giving up. */
-  provenUptime: boolean;
-  /** Bumped when the window is reset, so expiries scheduled before the reset are ignored. */
-  windowGeneration: number;
-  nextDelayMs: number;
+  recovery: RecoveryBook;
   lastExit: ExitStatus | null;
   lastError: string | null;
   lastPingMs: number | null;
   consecutiveFailures: number;
-  /** Matches probe answers to the check that asked, so a late answer cannot count twice. */
+  /**
+   * The number of the check in flight (or the next one): bumped when a check is judged, so a late answer
+   * to an earlier check cannot count twice. Also the count of checks judged so far.
+   */
   probeSeq: number;
   protocol: ProtocolInfo | null;
   noiseLines: number;
@@ -73,6 +68,23 @@ export interface ServerContext {
   failure: { reason: string; fatal: boolean } | null;
   /** A human sentence for the last transition, e.g. "ping timed out after 5000 ms (1/3)". */
   reason: string;
+}
+
+/**
+ * What the restart policy remembers between failures, kept as one field: XState copies the context on
+ * every `assign` with `Object.assign({}, …)`, and V8 turns such a copy of more than 19 properties into a
+ * slow dictionary object (4 KB per copy, and slower reads), on every health check.
+ */
+export interface RecoveryBook {
+  /** Restarts inside the current window that count toward giving up (early failures only): decides `crashed`. */
+  windowRestarts: number;
+  /** Restarts since the server was last healthy for `resetAfterMs`: decides the backoff delay. */
+  crashStreak: number;
+  /** The current process has been up for `minUptimeMs` since it answered: its end is not counted toward giving up. */
+  provenUptime: boolean;
+  /** Bumped when the window is reset, so expiries scheduled before the reset are ignored. */
+  windowGeneration: number;
+  nextDelayMs: number;
 }
 
 /** Events the user (CLI, API, supervisor) sends. */

@@ -27,15 +27,13 @@ export function parseStat(text: string): ProcessEntry | undefined {
   return { pid, ppid, ...(Number.isInteger(pgid) && { pgid }), ...(fields[19] !== undefined && { start: fields[19] }) };
 }
 
-/**
- * Each root with its descendants (root first), from one table of every process. `adopted` adds, per
- * root, processes that belong to it although they are not its descendants (they left by a double fork).
- */
-export function expandTrees(
-  roots: number[],
-  table: ProcessEntry[],
-  adopted: Map<number, number[]> = new Map(),
-): Map<number, number[]> {
+/** Who the children of each process are, and which processes exist: built once per table read. */
+export interface ProcessIndex {
+  children: Map<number, number[]>;
+  present: Set<number>;
+}
+
+export function indexProcesses(table: ProcessEntry[]): ProcessIndex {
   const children = new Map<number, number[]>();
   const present = new Set<number>();
   for (const { pid, ppid } of table) {
@@ -44,6 +42,20 @@ export function expandTrees(
     if (siblings) siblings.push(pid);
     else children.set(ppid, [pid]);
   }
+  return { children, present };
+}
+
+/**
+ * Each root with its descendants (root first), from one table of every process (or its index). `adopted`
+ * adds, per root, processes that belong to it although they are not its descendants (they left by a
+ * double fork).
+ */
+export function expandTrees(
+  roots: number[],
+  table: ProcessEntry[] | ProcessIndex,
+  adopted: Map<number, number[]> = new Map(),
+): Map<number, number[]> {
+  const { children, present } = Array.isArray(table) ? indexProcesses(table) : table;
   const trees = new Map<number, number[]>();
   for (const root of roots) {
     if (!present.has(root)) {
@@ -65,25 +77,37 @@ export function expandTrees(
   return trees;
 }
 
-/** A process that a settled server starts is counted from the next full scan, within this long. */
+/** A process that a settled server starts is counted from the next table read, within this long. */
 export const TABLE_MAX_AGE_MS = 10_000;
 
 /**
- * The parent table, kept between ticks: scanning every process costs about as much as measuring the
- * trees, and settled trees rarely change. It is read again once it is `maxAgeMs` old, while any root
- * is younger than that (wrappers start their children then), and when told it went stale (a process
- * of a tree died or changed parent).
+ * What a table read may keep from the last one instead of reading the process's stat line again;
+ * undefined when it must be read.
+ */
+export type KnownEntry = (pid: number) => ProcessEntry | undefined;
+
+/**
+ * The parent table, kept between ticks: settled trees rarely change. It is read again once it is
+ * `maxAgeMs` old, while any root is younger than that (wrappers start their children then), and when
+ * told it went stale (a process of a tree died or changed parent). A read after the first only reads
+ * what may have changed: new processes, reparented ones, and the processes of the trees (which may
+ * have left their group); the rest of the machine's processes keep their entries. A read after
+ * `invalidate()` reads everything.
  */
 export class ProcessTableCache {
   private entries = new Map<number, ProcessEntry>();
-  private table: ProcessEntry[] = [];
+  private index: ProcessIndex = { children: new Map(), present: new Set() };
   private readAt = Number.NEGATIVE_INFINITY;
+  private stale = true;
   private firstSeen = new Map<number, number>();
+  /** The processes of the trees last expanded: their entries are always read again. */
+  private members = new Set<number>();
   /** Each process's marker, read once per process (pid and start time), since environments do not change. */
   private marks = new Map<number, { start: string | undefined; mark: string | undefined }>();
+  private byMark = new Map<string, number[]>();
 
   constructor(
-    private readonly read: () => ProcessEntry[],
+    private readonly read: (known: KnownEntry) => ProcessEntry[],
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
     private readonly readMark: (pid: number) => string | undefined = () => undefined,
@@ -94,24 +118,16 @@ export class ProcessTableCache {
     const now = this.now();
     this.firstSeen = new Map(roots.map((root) => [root, this.firstSeen.get(root) ?? now]));
     const youngRoot = [...this.firstSeen.values()].some((seen) => now - seen < this.maxAgeMs);
-    if (youngRoot || now - this.readAt >= this.maxAgeMs) {
-      this.table = this.read();
-      this.entries = new Map(this.table.map((entry) => [entry.pid, entry]));
-      this.readMarks();
-      this.readAt = now;
-    }
-    const wanted = new Map(roots.flatMap((root, index) => (marks[index] ? [[marks[index], root] as const] : [])));
+    if (this.stale || youngRoot || now - this.readAt >= this.maxAgeMs) this.refresh(now);
     const adopted = new Map<number, number[]>();
-    if (wanted.size > 0) {
-      for (const [pid, { mark }] of this.marks) {
-        const root = mark === undefined ? undefined : wanted.get(mark);
-        if (root === undefined || root === pid) continue;
-        const list = adopted.get(root);
-        if (list) list.push(pid);
-        else adopted.set(root, [pid]);
-      }
-    }
-    return expandTrees(roots, this.table, adopted);
+    roots.forEach((root, index) => {
+      const mark = marks[index];
+      const marked = mark === undefined ? undefined : this.byMark.get(mark)?.filter((pid) => pid !== root);
+      if (marked?.length) adopted.set(root, marked);
+    });
+    const trees = expandTrees(roots, this.index, adopted);
+    this.members = new Set([...trees.values()].flat());
+    return trees;
   }
 
   parentOf(pid: number): number | undefined {
@@ -123,43 +139,76 @@ export class ProcessTableCache {
   }
 
   invalidate(): void {
-    this.readAt = Number.NEGATIVE_INFINITY;
+    this.stale = true;
   }
 
-  private readMarks(): void {
+  private refresh(now: number): void {
+    const known: KnownEntry = this.stale ? () => undefined : (pid) => (this.members.has(pid) ? undefined : this.entries.get(pid));
+    const table = this.read(known);
+    this.entries = new Map(table.map((entry) => [entry.pid, entry]));
+    this.index = indexProcesses(table);
+    this.readMarks(table);
+    this.readAt = now;
+    this.stale = false;
+  }
+
+  private readMarks(table: ProcessEntry[]): void {
     const marks = new Map<number, { start: string | undefined; mark: string | undefined }>();
-    for (const { pid, start } of this.table) {
+    const byMark = new Map<string, number[]>();
+    for (const { pid, start } of table) {
       const known = this.marks.get(pid);
-      marks.set(pid, known && known.start === start ? known : { start, mark: this.readMark(pid) });
+      const entry = known && known.start === start ? known : { start, mark: this.readMark(pid) };
+      marks.set(pid, entry);
+      if (entry.mark === undefined) continue;
+      const list = byMark.get(entry.mark);
+      if (list) list.push(pid);
+      else byMark.set(entry.mark, [pid]);
     }
     this.marks = marks;
+    this.byMark = byMark;
   }
 }
 
-export function readProcessTable(): ProcessEntry[] {
-  return process.platform === 'linux' ? readProcTable() : readPsTable();
+/**
+ * Every process with its parent and group. Linux reads `/proc`, reusing what `known` gives for a
+ * process whose parent still runs (a process changes parent only when its parent dies); elsewhere `ps`.
+ */
+export function readProcessTable(known: KnownEntry = () => undefined): ProcessEntry[] {
+  return process.platform === 'linux' ? readProcTable(known) : readPsTable();
 }
 
 /** A stat line is a few hundred bytes (the command name in it is cut to 15). */
 const statBuffer = Buffer.alloc(1024);
 
-function readProcTable(): ProcessEntry[] {
-  const table: ProcessEntry[] = [];
+function readProcTable(known: KnownEntry): ProcessEntry[] {
+  const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
-    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
-    let fd: number | undefined;
-    try {
-      // One read into a reused buffer: readFileSync would stat the file and read again to find its end.
-      fd = openSync(`/proc/${name}/stat`, 'r');
-      const entry = parseStat(statBuffer.toString('latin1', 0, readSync(fd, statBuffer, 0, statBuffer.length, 0)));
-      if (entry) table.push(entry);
-    } catch {
-      // Gone between the listing and the read.
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
+    if (name.charCodeAt(0) >= 48 && name.charCodeAt(0) <= 57) pids.push(Number(name));
+  }
+  const live = new Set(pids);
+  const table: ProcessEntry[] = [];
+  for (const pid of pids) {
+    const kept = known(pid);
+    // A kept entry could belong to a dead process whose pid was reused since the last read, 10 s ago:
+    // that takes the pid counter wrapping in that time, tens of thousands of forks.
+    const entry = kept && (kept.ppid === 0 || live.has(kept.ppid)) ? kept : readStat(pid);
+    if (entry) table.push(entry);
   }
   return table;
+}
+
+function readStat(pid: number): ProcessEntry | undefined {
+  let fd: number | undefined;
+  try {
+    // One read into a reused buffer: readFileSync would stat the file and read again to find its end.
+    fd = openSync(`/proc/${pid}/stat`, 'r');
+    return parseStat(statBuffer.toString('latin1', 0, readSync(fd, statBuffer, 0, statBuffer.length, 0)));
+  } catch {
+    // Gone between the listing and the read.
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function readPsTable(): ProcessEntry[] {

@@ -156,6 +156,23 @@ describe('server machine: health checks', () => {
     expect(h.state()).toBe('running');
   });
 
+  it('numbers checks as they are judged: an answer, a failure and a timeout each move the number on once', () => {
+    const h = createServerHarness({ health: { intervalMs: 1_000, timeoutMs: 500 } });
+    h.boot();
+    h.advance(1_000);
+    const first = h.lastProbeSeq();
+    h.report({ type: 'probe.ok', seq: first, latencyMs: 1 });
+    // The same answer again is a duplicate, not a second good check.
+    h.report({ type: 'probe.ok', seq: first, latencyMs: 1 });
+    expect(h.context().probeSeq).toBe(first + 1);
+    h.advance(1_000);
+    expect(h.lastProbeSeq()).toBe(first + 1);
+    h.report({ type: 'probe.failed', seq: first + 1, reason: 'ping failed' });
+    h.advance(1_000 + 500);
+    expect(h.context().probeSeq).toBe(first + 3);
+    expect(h.context().consecutiveFailures).toBe(2);
+  });
+
   it('names server/discover for a 2026-07-28 server', () => {
     const h = createServerHarness({ health: { intervalMs: 1_000, timeoutMs: 500 } });
     h.send({ type: 'server.start' });
@@ -241,9 +258,9 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     for (let i = 0; i < 6; i++) {
       h.crash(1);
       expect(h.state()).toBe('backoff');
-      delays.push(h.context().nextDelayMs);
-      h.advance(Math.max(0, h.context().nextDelayMs - 1));
-      if (h.context().nextDelayMs > 0) expect(h.state()).toBe('backoff');
+      delays.push(h.context().recovery.nextDelayMs);
+      h.advance(Math.max(0, h.context().recovery.nextDelayMs - 1));
+      if (h.context().recovery.nextDelayMs > 0) expect(h.state()).toBe('backoff');
       h.advance(1);
       expect(h.state()).toBe('starting');
       h.ready();
@@ -257,7 +274,7 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     for (let i = 0; i < 3; i++) {
       h.crash(1);
       expect(h.state()).toBe('backoff');
-      h.advance(h.context().nextDelayMs);
+      h.advance(h.context().recovery.nextDelayMs);
     }
     h.crash(1);
     expect(h.state()).toBe('crashed');
@@ -280,12 +297,12 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     h.crash(1);
     h.advance(1_000);
     h.ready();
-    expect(h.context().windowRestarts).toBe(2);
+    expect(h.context().recovery.windowRestarts).toBe(2);
     h.advance(60_000);
-    expect(h.context().windowRestarts).toBe(0);
+    expect(h.context().recovery.windowRestarts).toBe(0);
     h.crash(1);
     expect(h.state()).toBe('backoff');
-    expect(h.context().windowRestarts).toBe(1);
+    expect(h.context().recovery.windowRestarts).toBe(1);
   });
 
   it('resets the budget after resetAfterMs of continuous health', () => {
@@ -301,12 +318,12 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     h.advance(1_000);
     h.ready();
     h.advance(119_999);
-    expect(h.context().windowRestarts).toBe(2);
+    expect(h.context().recovery.windowRestarts).toBe(2);
     h.advance(1);
-    expect(h.context().windowRestarts).toBe(0);
+    expect(h.context().recovery.windowRestarts).toBe(0);
     expect(h.context().restarts).toBe(2);
     h.crash(1);
-    expect(h.context().nextDelayMs).toBe(0);
+    expect(h.context().recovery.nextDelayMs).toBe(0);
   });
 
   it('exit code 78 goes straight to crashed', () => {
@@ -338,7 +355,7 @@ describe('server machine: crashes, backoff and the restart budget', () => {
     expect(h.state()).toBe('crashed');
     h.send({ type: 'server.start' });
     expect(h.state()).toBe('starting');
-    expect(h.context().windowRestarts).toBe(0);
+    expect(h.context().recovery.windowRestarts).toBe(0);
   });
 });
 
@@ -421,12 +438,12 @@ describe('server machine: occasional crashes and minUptimeMs', () => {
     for (let i = 0; i < 30; i++) {
       crashAfter(h, 20_000);
       expect(h.state()).toBe('backoff');
-      delays.push(h.context().nextDelayMs);
-      h.advance(h.context().nextDelayMs);
+      delays.push(h.context().recovery.nextDelayMs);
+      h.advance(h.context().recovery.nextDelayMs);
       expect(h.state()).toBe('starting');
       h.ready();
     }
-    expect(h.context().windowRestarts).toBe(0);
+    expect(h.context().recovery.windowRestarts).toBe(0);
     expect(h.context().restarts).toBe(30);
     // Consecutive crashes still back off, up to maxBackoffMs.
     expect(delays.slice(0, 7)).toEqual([0, 1_000, 2_000, 4_000, 8_000, 16_000, 30_000]);
@@ -436,12 +453,12 @@ describe('server machine: occasional crashes and minUptimeMs', () => {
     const h = createServerHarness({ restart: { minUptimeMs: 10_000, maxRestarts: 5 }, health: { intervalMs: 1_000_000 } });
     h.boot();
     crashAfter(h, 9_999);
-    expect(h.context().windowRestarts).toBe(1);
+    expect(h.context().recovery.windowRestarts).toBe(1);
     expect(h.context().reason).toBe('exited with code 1; restart 1/5 now');
     h.advance(0);
     h.ready();
     crashAfter(h, 10_000);
-    expect(h.context().windowRestarts).toBe(1);
+    expect(h.context().recovery.windowRestarts).toBe(1);
     expect(h.context().reason).toBe('exited with code 1; restart in 1 s (not counted: it ran over 10 s)');
   });
 
@@ -452,7 +469,7 @@ describe('server machine: occasional crashes and minUptimeMs', () => {
     expect(h.state()).toBe('backoff');
     const healthySpawns = h.fake.spawns;
     while (h.state() !== 'crashed') {
-      h.advance(h.context().nextDelayMs);
+      h.advance(h.context().recovery.nextDelayMs);
       expect(h.state()).toBe('starting');
       h.crash(1);
       expect(h.fake.spawns - healthySpawns).toBeLessThanOrEqual(3 + 1);
@@ -466,14 +483,14 @@ describe('server machine: occasional crashes and minUptimeMs', () => {
     h.boot();
     for (let i = 0; i < 3; i++) {
       crashAfter(h, 20_000);
-      h.advance(h.context().nextDelayMs);
+      h.advance(h.context().recovery.nextDelayMs);
       h.ready();
     }
-    expect(h.context().crashStreak).toBe(3);
+    expect(h.context().recovery.crashStreak).toBe(3);
     h.advance(120_000);
-    expect(h.context().crashStreak).toBe(0);
+    expect(h.context().recovery.crashStreak).toBe(0);
     h.crash(1);
-    expect(h.context().nextDelayMs).toBe(0);
+    expect(h.context().recovery.nextDelayMs).toBe(0);
   });
 
   it('a command that cannot be spawned goes to crashed at once, naming why', () => {
@@ -484,5 +501,15 @@ describe('server machine: occasional crashes and minUptimeMs', () => {
     expect(h.context().reason).toBe('command not found: nope (ENOENT; searched PATH=/usr/bin:/bin): not restarting');
     h.advance(3_600_000);
     expect(h.fake.spawns).toBe(1);
+  });
+});
+
+describe('server machine: context', () => {
+  // XState copies the context with Object.assign({}, …) on every assign; V8 makes a copy of more than
+  // 19 properties a dictionary object: 4 KB and slower reads on every health check of every server.
+  it('has at most 19 top-level fields, so its copies stay fast objects', () => {
+    const h = createServerHarness();
+    h.boot();
+    expect(Object.keys(h.context()).length).toBeLessThanOrEqual(19);
   });
 });

@@ -443,7 +443,7 @@ describe('supervisor machine: reloads racing stops, starts and each other', () =
     // Answering again: the fake's probes are answered by behaviour at spawn, so report one by hand.
     const seq = (db.getSnapshot() as ServerSnapshot).context.probeSeq;
     advanceClock(h.clock, h.policy.health.intervalMs);
-    db.send({ type: 'probe.ok', seq: seq + 1, latencyMs: 1 });
+    db.send({ type: 'probe.ok', seq, latencyMs: 1 });
     expect(h.state('db')).toBe('running');
     expect(h.state('app')).toBe('running');
   });

@@ -1,6 +1,6 @@
 /** CPU deltas and tree expansion on synthetic /proc data: no processes involved. */
 import { describe, expect, it } from 'vitest';
-import { expandTrees, parseStat, ProcessTableCache, type ProcessEntry } from '../../src/os/proc-tree.js';
+import { expandTrees, indexProcesses, parseStat, ProcessTableCache, readProcessTable, type KnownEntry, type ProcessEntry } from '../../src/os/proc-tree.js';
 import { treeUsage, type PidUsage } from '../../src/metrics/tree-usage.js';
 
 const MB = 1024 ** 2;
@@ -44,6 +44,10 @@ describe('expandTrees', () => {
     expect(expandTrees([999], table).get(999)).toEqual([]);
     expect(expandTrees([5], [{ pid: 5, ppid: 6 }, { pid: 6, ppid: 5 }]).get(5)?.sort()).toEqual([5, 6]);
   });
+
+  it('expands the same from an index built once', () => {
+    expect(expandTrees([100, 300, 999], indexProcesses(table))).toEqual(expandTrees([100, 300, 999], table));
+  });
 });
 
 describe('ProcessTableCache', () => {
@@ -51,15 +55,17 @@ describe('ProcessTableCache', () => {
     const clock = { now: 0 };
     let table: ProcessEntry[] = [{ pid: 100, ppid: 1 }];
     const reads: number[] = [];
+    const known: KnownEntry[] = [];
     const cache = new ProcessTableCache(
-      () => {
+      (kept) => {
         reads.push(clock.now);
+        known.push(kept);
         return table;
       },
       10_000,
       () => clock.now,
     );
-    return { clock, cache, reads, setTable: (next: ProcessEntry[]) => (table = next) };
+    return { clock, cache, reads, known, setTable: (next: ProcessEntry[]) => (table = next) };
   };
 
   it('reads the table on every tick while a root is young, then only once it is stale', () => {
@@ -96,6 +102,36 @@ describe('ProcessTableCache', () => {
     cache.invalidate();
     cache.trees([100, 200]);
     expect(reads).toEqual([0, 30_000, 32_000, 45_000, 46_000]);
+  });
+
+  it('a read keeps what it knows of processes outside the trees; the trees, and everything after invalidate(), are read again', () => {
+    const { clock, cache, known, setTable } = setup();
+    setTable([{ pid: 1, ppid: 0 }, { pid: 100, ppid: 1 }, { pid: 101, ppid: 100 }, { pid: 500, ppid: 1 }]);
+    cache.trees([100]);
+    // The first read knows nothing.
+    expect(known[0]!(500)).toBeUndefined();
+    clock.now = 20_000;
+    cache.trees([100]);
+    expect(known[1]!(500)).toEqual({ pid: 500, ppid: 1 });
+    expect(known[1]!(1)).toEqual({ pid: 1, ppid: 0 });
+    expect(known[1]!(100)).toBeUndefined();
+    expect(known[1]!(101)).toBeUndefined();
+    cache.invalidate();
+    cache.trees([100]);
+    expect(known[2]!(500)).toBeUndefined();
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('readProcessTable', () => {
+  const own = () => readProcessTable().find((entry) => entry.pid === process.pid)!;
+
+  it('keeps a known entry whose parent still runs, and reads again one whose parent is gone', () => {
+    const real = own();
+    const keptAsIs = { ...real, pgid: -1 };
+    expect(readProcessTable((pid) => (pid === process.pid ? keptAsIs : undefined)).find((e) => e.pid === process.pid)).toBe(keptAsIs);
+    // A parent that no longer runs means this process was reparented since: its stat line is read again.
+    const orphaned = { ...real, ppid: 2 ** 30 };
+    expect(readProcessTable((pid) => (pid === process.pid ? orphaned : undefined)).find((e) => e.pid === process.pid)).toEqual(real);
   });
 });
 
