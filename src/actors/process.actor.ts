@@ -141,7 +141,7 @@ export function createProcessActor(deps: ProcessActorDeps) {
 
       // Always drain both pipes: a child blocked on a full pipe looks hung.
       child.stdout.on('data', guard((chunk: Buffer) => mcp.feed(chunk)));
-      child.stderr.on('data', guard((chunk: Buffer) => stderr.push(chunk)));
+      const drainStderr = deps.logs.pipes.read(child.stderr, guard((chunk: Buffer) => stderr.push(chunk)));
       child.stderr.on('end', guard(() => stderr.end()));
       for (const stream of [child.stdin, child.stdout, child.stderr]) {
         // EPIPE and friends after the child is gone: the 'exit' event is what reports it.
@@ -159,6 +159,8 @@ export function createProcessActor(deps: ProcessActorDeps) {
         'exit',
         guard((code: number | null, signal: NodeJS.Signals | null) => {
           exited = true;
+          // Its last words (a crash's stack trace) go in the log before its exit does.
+          drainStderr();
           mcp.close(new Error(`the server ${describeExit(code, signal)}`));
           deps.links?.detach(spec.name, mcp);
           log('orch', `process ${pid} ${describeExit(code, signal)}`);

@@ -1,7 +1,7 @@
 /**
  * Emptying a server's log files (`orch logs --flush`): the current file is truncated, its rotations
- * (`NAME.log.1` …) removed. The daemon closes its stream first (ServerLogs.flush): an open
- * rotating-file-stream counts the bytes it wrote and would rotate the emptied file early.
+ * (`NAME.log.1` …) removed. The daemon closes its file first (ServerLogs.flush): an open
+ * `RotatingFile` counts the bytes it wrote and would rotate the emptied file early.
  */
 import { rmSync, truncateSync } from 'node:fs';
 import { DEFAULT_ROTATION } from './rotating-file.js';

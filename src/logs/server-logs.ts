@@ -11,7 +11,8 @@ import { logFileName } from './file-name.js';
 import { emptyLogFiles } from './flush.js';
 import { LineRing } from './line-ring.js';
 import type { RotationPolicy } from './rotating-file.js';
-import { WriteTick } from './write-tick.js';
+import { LogTick } from './log-tick.js';
+import { PipeReader } from './pipe-reader.js';
 
 export type LogStream = 'stderr' | 'stdout' | 'orch';
 
@@ -40,7 +41,8 @@ type Listener = (line: LogLine) => void;
 /**
  * A line costs what cannot be shared or put off: its time, its place in the ring, its text added to
  * the file's batch. The time's text is made once per millisecond (the lines of one pipe read share
- * it), the files write once per `WriteTick`, and a `LogLine` object exists only for a listener.
+ * it), chatty servers' pipes are read and the files written once per `LogTick`, and a `LogLine`
+ * object exists only for a listener.
  */
 export class ServerLogs {
   private readonly rings = new Map<string, LineRing>();
@@ -51,7 +53,9 @@ export class ServerLogs {
    * written once the last of the overlapping flushes is done.
    */
   private readonly flushing = new Map<string, { flushes: number; held: string[] }>();
-  private readonly tick = new WriteTick();
+  private readonly tick = new LogTick();
+  /** Reads servers' stderr a tick at a time while they write steadily. */
+  readonly pipes = new PipeReader(this.tick);
   private readonly ringSize: number;
   private readonly now: () => number;
   private stampedAt = Number.NaN;
@@ -91,7 +95,7 @@ export class ServerLogs {
 
   /**
    * Empties a server's log, in memory and on disk. Its file is closed before the truncation so the
-   * stream does not go on counting from the old size; the next line opens it again.
+   * file does not go on counting from the old size; the next line opens it again.
    */
   async flush(server: string): Promise<void> {
     this.rings.delete(server);

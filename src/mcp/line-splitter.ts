@@ -1,6 +1,7 @@
 /**
  * Splits a byte stream into newline-terminated lines with a hard cap per line, so a child that never
  * prints a newline cannot make orch buffer without bound. An over-long line is dropped whole and reported.
+ * A chunk may be a view of a buffer its reader reuses (`PipeReader`): what is kept past `push` is copied.
  */
 export interface LineSplitterOptions {
   maxLineBytes: number;
@@ -47,7 +48,7 @@ export class LineSplitter {
       this.parts = [];
       return;
     }
-    if (part.length > 0) this.parts.push(part);
+    if (part.length > 0) this.parts.push(Buffer.from(part));
   }
 
   private flush(): void {

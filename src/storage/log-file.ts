@@ -1,17 +1,15 @@
 /**
- * An append-only log file rotated by size (rotating-file-stream underneath) that can neither grow
- * orch's memory nor stop it. Lines written in one turn of the event loop go to the disk as one write
- * (the stream does one file write per chunk); given a `WriteTick`, the lines of a whole tick do, and
- * a batch of `WRITE_NOW_BYTES` goes at the end of its turn anyway. When the disk falls behind by more
- * than `maxPendingBytes`, lines are dropped and counted, and the count is written once it catches up.
- * A write error (full disk, read-only, deleted folder) closes the file; the next write after `retryMs`
- * opens it again, so logging resumes by itself once the disk is usable.
+ * An append-only log file rotated by size (`RotatingFile`) that can neither grow orch's memory nor
+ * stop it. Lines wait for the next `LogTick` and go to the disk in one write; a batch of
+ * `WRITE_NOW_BYTES` (a flood) goes at the end of its turn. Lines past `maxPendingBytes` in one turn are
+ * dropped and counted, and the count is written after what went before them. A write error (full
+ * disk, read-only, deleted folder) closes the file, and the lines it did not finish count as dropped;
+ * the next write after `retryMs` opens it again, so logging resumes by itself once the disk is usable.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RotatingFileStream } from 'rotating-file-stream';
-import { closeStream, openRotatingFile, type RotationPolicy } from '../logs/rotating-file.js';
-import type { WriteTick } from '../logs/write-tick.js';
+import { RotatingFile, type RotationPolicy } from '../logs/rotating-file.js';
+import type { LogTick } from '../logs/log-tick.js';
 import type { StorageProblems } from './problems.js';
 
 export interface DroppedLines {
@@ -30,7 +28,7 @@ export interface LogFileOptions {
   retryMs?: number;
   now?: () => number;
   /** Where lines wait for their write, with other files'; without one, until the end of the turn. */
-  tick?: WriteTick;
+  tick?: LogTick;
 }
 
 /** Well over a second of a busy server's output: beyond it, a flood is dropped rather than held in memory. */
@@ -39,17 +37,17 @@ export const REOPEN_RETRY_MS = 1_000;
 /** A pipe read's worth: a flood goes to the disk as fast as it takes it, not a tick at a time. */
 export const WRITE_NOW_BYTES = 64 * 1024;
 
+const NEWLINE = 0x0a;
+
 export class LogFile {
-  private stream: RotatingFileStream | undefined;
+  private file: RotatingFile | undefined;
   private batch = '';
   private batchLines = 0;
-  /** A count of dropped lines queued in `batch`, said to followers once the disk has taken it. */
-  private batchNotice: DroppedLines | undefined;
-  /** Lines handed to the stream and not yet on disk: lost, and counted, if the stream fails. */
-  private unwritten = 0;
+  /** A count of dropped lines queued in `batch`, ending at `end`, said to followers once it is on disk. */
+  private batchNotice: { dropped: DroppedLines; end: number } | undefined;
+  /** The file ends part way through a line, which a failed write left there. */
   private cutOff = false;
   private flushing = false;
-  private awaitingDrain = false;
   private unconfirmed = false;
   private retryAt = 0;
   private lastError = '';
@@ -74,13 +72,8 @@ export class LogFile {
   }
 
   write(text: string): void {
-    const stream = this.open();
-    if (!stream) return this.drop(`cannot write the log: ${this.lastError}`);
-    if (stream.writableLength + this.batch.length > this.maxPendingBytes) {
-      this.drop('log writer behind');
-      this.noticeWhenDrained(stream);
-      return;
-    }
+    if (!this.open()) return this.drop(`cannot write the log: ${this.lastError}`);
+    if (this.batch.length + text.length > this.maxPendingBytes) return this.drop('log writer behind');
     this.takeNotice();
     this.batch += text;
     this.batchLines += 1;
@@ -89,12 +82,14 @@ export class LogFile {
 
   async close(): Promise<void> {
     this.closed = true;
-    const stream = this.stream;
-    if (!stream) return;
-    this.takeNotice();
     this.flush();
-    this.stream = undefined;
-    await closeStream(stream);
+    const file = this.file;
+    this.file = undefined;
+    try {
+      file?.close();
+    } catch {
+      // Already closed by a failed rotation: nothing is left to lose.
+    }
   }
 
   private drop(reason: string): void {
@@ -108,23 +103,10 @@ export class LogFile {
     const dropped = { count: this.dropped, reason: this.dropReason };
     this.dropped = 0;
     // A write that failed part way may have left half a line: the notice starts a line of its own.
+    // Only ever into an empty batch: a failed write empties it, and the notice comes at the next line.
     if (this.cutOff) this.batch += '\n';
-    this.cutOff = false;
     this.batch += this.options.notice(dropped);
-    this.batchNotice = dropped;
-    this.scheduleFlush();
-  }
-
-  /** Said as soon as the writer catches up, even if nothing more is written. */
-  private noticeWhenDrained(stream: RotatingFileStream): void {
-    if (this.awaitingDrain) return;
-    this.awaitingDrain = true;
-    const resume = () => {
-      this.awaitingDrain = false;
-      if (this.stream === stream) this.takeNotice();
-    };
-    if (stream.writableNeedDrain) stream.once('drain', resume);
-    else setImmediate(resume);
+    this.batchNotice = { dropped, end: this.batch.length };
   }
 
   private scheduleFlush(): void {
@@ -138,58 +120,82 @@ export class LogFile {
     });
   }
 
+  /** The batch, then the count of what was dropped while it waited: as soon as the disk takes lines again. */
   private flush(): void {
-    const stream = this.stream;
-    if (!stream || this.batch === '') return;
-    const text = this.batch;
-    const lines = this.batchLines;
+    this.writeBatch();
+    if (this.dropped > 0 && this.file) {
+      this.takeNotice();
+      this.writeBatch();
+    }
+  }
+
+  private writeBatch(): void {
+    const file = this.file;
+    if (!file || this.batch === '') return;
+    const bytes = Buffer.from(this.batch);
     const notice = this.batchNotice;
-    const first = this.unconfirmed;
+    const noticeEnd = notice && Buffer.byteLength(this.batch.slice(0, notice.end));
     this.batch = '';
     this.batchLines = 0;
     this.batchNotice = undefined;
+    let written = 0;
+    try {
+      while (written < bytes.length) {
+        const wrote = file.write(bytes, written);
+        if (wrote === 0) throw Object.assign(new Error('the file took no bytes'), { code: 'EIO' });
+        written += wrote;
+      }
+    } catch (error) {
+      // Lines whose end did not reach the file are lost; a lost notice loses the count it carried.
+      let lost = countNewlines(bytes, Math.max(written, this.cutOff && bytes[0] === NEWLINE ? 1 : 0));
+      if (notice && noticeEnd! > written) lost += notice.dropped.count - 1;
+      if (written > 0) this.cutOff = bytes[written - 1] !== NEWLINE;
+      this.failed(error, lost);
+      return;
+    }
+    this.cutOff = false;
+    // The first write through a newly opened file tells whether the disk takes data again.
+    if (this.unconfirmed) this.options.problems?.succeeded(this.path);
     this.unconfirmed = false;
-    this.unwritten += lines + (notice?.count ?? 0);
-    stream.write(text, (error) => {
-      if (error || this.stream !== stream) return;
-      this.unwritten -= lines + (notice?.count ?? 0);
-      // The first write through a new stream tells whether the disk takes data again.
-      if (first) this.options.problems?.succeeded(this.path);
-      if (notice) this.options.onResume?.(notice);
-    });
+    if (notice) this.options.onResume?.(notice.dropped);
   }
 
-  private open(): RotatingFileStream | undefined {
-    if (this.stream || this.closed || this.now() < this.retryAt) return this.stream;
-    let stream: RotatingFileStream;
+  private open(): boolean {
+    if (this.file) return true;
+    if (this.closed || this.now() < this.retryAt) return false;
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      stream = openRotatingFile(this.path, this.options.rotation);
+      this.file = new RotatingFile(this.path, this.options.rotation);
     } catch (error) {
       this.failed(error);
-      return undefined;
+      return false;
     }
-    stream.on('error', (error) => {
-      if (this.stream === stream) this.failed(error);
-    });
-    this.stream = stream;
     this.unconfirmed = true;
-    return stream;
+    return true;
   }
 
-  private failed(error: unknown): void {
-    const stream = this.stream;
-    this.stream = undefined;
+  private failed(error: unknown, lost = 0): void {
+    const file = this.file;
+    this.file = undefined;
+    try {
+      file?.close();
+    } catch {
+      // A rotation that failed half way left nothing open.
+    }
     this.retryAt = this.now() + this.retryMs;
     this.lastError = (error as NodeJS.ErrnoException).code ?? String(error);
     // What was waiting for the disk is lost with it: counted, like any other dropped line.
-    this.dropped += this.batchLines + (this.batchNotice?.count ?? 0) + this.unwritten;
+    this.dropped += lost + this.batchLines + (this.batchNotice?.dropped.count ?? 0);
+    this.dropReason = `cannot write the log: ${this.lastError}`;
     this.batch = '';
     this.batchLines = 0;
     this.batchNotice = undefined;
-    this.unwritten = 0;
-    this.cutOff = stream !== undefined;
     this.options.problems?.failed(this.path, error);
-    stream?.destroy();
   }
+}
+
+function countNewlines(bytes: Buffer, from: number): number {
+  let count = 0;
+  for (let at = bytes.indexOf(NEWLINE, from); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) count += 1;
+  return count;
 }

@@ -121,8 +121,9 @@ describe('supervising real processes', () => {
     orch = bootOrchestrator([fixture('forker', ['--grandchildren=3'])]);
     orch.start();
     await orch.waitForState('forker', 'running');
+    // A server writing steadily has its stderr read a tick at a time.
+    await eventually(() => pidsFromLogs(orch!, 'forker', /^fixture: grandchild (\d+)$/).length === 3, 2_000, 'three grandchildren');
     const grandchildren = pidsFromLogs(orch, 'forker', /^fixture: grandchild (\d+)$/);
-    expect(grandchildren).toHaveLength(3);
     expect(grandchildren.every(isAlive)).toBe(true);
     orch.stop(['forker']);
     await orch.waitForState('forker', 'stopped');
@@ -202,6 +203,19 @@ describe('supervising real processes', () => {
     const line = orch.logs.tail('chatty').find((l) => l.text === 'fixture: tick 3')!;
     expect(line.stream).toBe('stderr');
     expect(Math.abs(line.time - Date.now())).toBeLessThan(10_000);
+  });
+
+  it("logs a steadily writing server's last stderr lines before its exit", async () => {
+    orch = bootOrchestrator([fixture('last-words', ['--stderr-every=20', '--exit-after-ready=400:3'], { restart: { maxRestarts: 0 } })]);
+    orch.start();
+    await orch.waitForState('last-words', 'crashed', 5_000);
+    const texts = orch.logs.tail('last-words').map((l) => l.text);
+    const exit = texts.findIndex((text) => /^process \d+ exited with code 3/.test(text));
+    const ticks = texts.filter((text) => text.startsWith('fixture: tick ')).map((text) => Number(text.slice('fixture: tick '.length)));
+    expect(ticks.length).toBeGreaterThan(5);
+    // Every line, in order, none after the exit: the pipe was read to its end when the process went.
+    expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => i + 1));
+    expect(texts.slice(exit + 1).some((text) => text.startsWith('fixture: tick '))).toBe(false);
   });
 
   it('shuts down every server in parallel and leaves no process behind', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_KEPT_CHARS, ServerLogs, type LogLine } from '../../src/logs/server-logs.js';
-import { WRITE_TICK_MS } from '../../src/logs/write-tick.js';
+import { LOG_TICK_MS } from '../../src/logs/log-tick.js';
 import { eventually } from '../support/orchestrator.js';
 
 let dir: string;
@@ -69,7 +69,7 @@ describe('ServerLogs', () => {
     logs.append('memory', 'stderr', 'one');
     logs.append('other', 'stderr', 'elsewhere');
     expect(logs.tail('memory')).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, WRITE_TICK_MS / 2));
+    await new Promise((resolve) => setTimeout(resolve, LOG_TICK_MS / 2));
     logs.append('memory', 'stderr', 'two');
     expect(fileText(logs, 'memory')).toBe('');
     const seen: string[] = [];

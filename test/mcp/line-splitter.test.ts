@@ -24,6 +24,17 @@ describe('LineSplitter', () => {
     expect(splitter).toEqual(['é→']);
   });
 
+  it('keeps a partial line whole when its reader reuses the buffer for the next chunk', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter({ maxLineBytes: 100, onLine: (l) => lines.push(l), onOversize: () => {} });
+    const shared = Buffer.alloc(8);
+    const read = (text: string) => s.push(shared.subarray(0, shared.write(text)));
+    read('one\ntw');
+    read('o\nthr');
+    read('ee\n');
+    expect(lines).toEqual(['one', 'two', 'three']);
+  });
+
   it('drops a line over the cap whole, reports its size, and goes on', () => {
     const { lines, oversize } = split(['short\n', 'x'.repeat(60), 'x'.repeat(60), '\nafter\n'], 100);
     expect(lines).toEqual(['short', 'after']);

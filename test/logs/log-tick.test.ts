@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WriteTick } from '../../src/logs/write-tick.js';
+import { LogTick } from '../../src/logs/log-tick.js';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -8,9 +8,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('WriteTick', () => {
-  it('runs every write due at the next tick together, each once however often it was asked for', () => {
-    const tick = new WriteTick(250);
+describe('LogTick', () => {
+  it('runs every job due at the next tick together, each once however often it was asked for', () => {
+    const tick = new LogTick(250);
     const done: string[] = [];
     const a = () => done.push('a');
     const b = () => done.push('b');
@@ -27,7 +27,7 @@ describe('WriteTick', () => {
   });
 
   it('keeps no timer while nothing waits, and starts one for what is asked during a run', () => {
-    const tick = new WriteTick(250);
+    const tick = new LogTick(250);
     const done: number[] = [];
     const again = () => {
       done.push(done.length);
