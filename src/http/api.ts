@@ -62,7 +62,7 @@ export function createApi(deps: AppDeps, sessions: Sessions) {
     return sseFrom<LogLine>(c, {
       event: 'log',
       backlog: () => lastLines(name, tail),
-      subscribe: (push) => supervision.logs.subscribe((line) => line.server === name && push(line)),
+      subscribe: (push) => supervision.logs.subscribe(push, name),
     });
   });
 

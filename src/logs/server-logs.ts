@@ -47,7 +47,10 @@ type Listener = (line: LogLine) => void;
 export class ServerLogs {
   private readonly rings = new Map<string, LineRing>();
   private readonly files = new Map<string, LogFile>();
+  /** Followers of every server's lines. */
   private readonly listeners = new Set<Listener>();
+  /** Followers of one server's lines: a line of another costs them nothing. */
+  private readonly serverListeners = new Map<string, Set<Listener>>();
   /**
    * Servers whose files are being emptied, with the lines that came meanwhile (at most a ring's worth),
    * written once the last of the overlapping flushes is done.
@@ -77,9 +80,19 @@ export class ServerLogs {
     return this.rings.get(server)?.toArray(limit) ?? [];
   }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Every line as it comes, of one server or, without one, of all. Returns the unsubscribe. */
+  subscribe(listener: Listener, server?: string): () => void {
+    if (server === undefined) {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    }
+    let followers = this.serverListeners.get(server);
+    if (!followers) this.serverListeners.set(server, (followers = new Set()));
+    followers.add(listener);
+    return () => {
+      followers.delete(listener);
+      if (followers.size === 0 && this.serverListeners.get(server) === followers) this.serverListeners.delete(server);
+    };
   }
 
   filePath(server: string): string | undefined {
@@ -138,9 +151,11 @@ export class ServerLogs {
 
   private remember(server: string, time: number, stream: LogStream, text: string): void {
     this.ring(server).push(time, stream, text);
-    if (this.listeners.size === 0) return;
+    const followers = this.serverListeners.get(server);
+    if (this.listeners.size === 0 && !followers) return;
     const line: LogLine = { time, server, stream, text };
     for (const listener of this.listeners) listener(line);
+    if (followers) for (const listener of followers) listener(line);
   }
 
   private ring(server: string): LineRing {

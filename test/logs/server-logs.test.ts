@@ -54,6 +54,22 @@ describe('ServerLogs', () => {
     );
   });
 
+  it('gives a follower of one server its lines only, and one of every server all of them', () => {
+    const logs = new ServerLogs({ now: () => T });
+    const ofA: string[] = [];
+    const ofAll: string[] = [];
+    const stopA = logs.subscribe((line) => ofA.push(`${line.server}:${line.text}`), 'a');
+    const stopAll = logs.subscribe((line) => ofAll.push(`${line.server}:${line.text}`));
+    logs.append('a', 'stderr', '1');
+    logs.append('b', 'stderr', '2');
+    stopA();
+    logs.append('a', 'stderr', '3');
+    stopAll();
+    logs.append('a', 'stderr', '4');
+    expect(ofA).toEqual(['a:1']);
+    expect(ofAll).toEqual(['a:1', 'b:2', 'a:3']);
+  });
+
   it('keeps the last ringSize lines of each server apart', () => {
     const logs = new ServerLogs({ ringSize: 3 });
     for (let i = 1; i <= 5; i++) logs.append('a', 'stderr', `a${i}`);
