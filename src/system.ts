@@ -178,7 +178,7 @@ export function createOrchestrator(options: OrchestratorOptions): Orchestrator {
 
   const history = new ResourceHistory(historyCapacity(config.sampleIntervalMs));
   const latest = new Map<string, { pid: number; sample: ResourceSample }>();
-  const pool = createSamplerPool();
+  const pool = createSamplerPool({ intervalMs: config.sampleIntervalMs });
   const sampler = createSamplerActor({
     pool,
     intervalMs: config.sampleIntervalMs,

@@ -11,7 +11,7 @@ export interface SamplerPool {
 /**
  * A sampling thread costs the daemon ~9 MB of RSS while it exists, so it exits once nothing has been
  * sampled for this long (no server has a process); the next sample starts one again, for ~80 ms of CPU.
- * Longer than any usual interval (default 2 s), so a running fleet keeps its thread. Samples come out
+ * At least twice the sampling interval, so a running fleet keeps its thread. Samples come out
  * the same either way: CPU % is computed from cumulative CPU time outside the worker, and the worker's
  * process table is only a cache.
  */
@@ -25,7 +25,8 @@ const SAMPLER_IDLE_MS = 30_000;
 const SAMPLER_LIMITS = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, stackSizeMb: 1 };
 
 /** One thread: sampling 500 processes takes a few ms, and the machine has two cores to share. */
-export function createSamplerPool(options: { idleMs?: number } = {}): SamplerPool {
+export function createSamplerPool(options: { intervalMs?: number; idleMs?: number } = {}): SamplerPool {
+  const idleMs = options.idleMs ?? Math.max(SAMPLER_IDLE_MS, 2 * (options.intervalMs ?? 0));
   // From source (tests, `npm start`) the worker is TypeScript and needs the tsx loader too.
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = fileURLToPath(new URL(`./sampler.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
@@ -36,7 +37,7 @@ export function createSamplerPool(options: { idleMs?: number } = {}): SamplerPoo
         filename,
         minThreads: 0,
         maxThreads: 1,
-        idleTimeout: options.idleMs ?? SAMPLER_IDLE_MS,
+        idleTimeout: idleMs,
         resourceLimits: SAMPLER_LIMITS,
         // Nobody reads the pool's run and wait time histograms.
         recordTiming: false,
