@@ -3,6 +3,7 @@
 // verb's and the dashboard's modules stay lazy chunks, loaded on first use. Type checking is
 // `npm run typecheck`; this only emits.
 import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const OUT = 'dist';
@@ -22,11 +23,26 @@ const shared = {
   logLevel: 'warning',
 };
 
-/** bin.ts's `import('./cli.js')` stays an import of dist/cli.js, the entry of the split build, not a second copy of the CLI. */
-const cliApart = {
-  name: 'cli-apart',
+/**
+ * The bin's imports of what the split build holds stay imports of its entries, not second copies:
+ * bin.ts's `import('./cli.js')`, fast-path.ts's of the commands it runs without cac, and every
+ * import of errors.ts, so that an OrchError thrown by those commands is one the bin's copy of
+ * `reportFailure` knows (`instanceof` tells two copies of a class apart).
+ */
+const APART = {
+  'src/cli/cli.ts': './cli.js',
+  'src/cli/commands/start.ts': './start.js',
+  'src/cli/commands/daemon.ts': './daemon.js',
+  'src/errors.ts': './errors.js',
+};
+const splitApart = {
+  name: 'split-apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/cli\.js$/ }, ({ path, importer }) => (importer.endsWith('bin.ts') ? { path, external: true } : undefined));
+    build.onResolve({ filter: /^\.\.?\// }, ({ path, importer }) => {
+      const source = resolve(dirname(importer), path.replace(/\.js$/, '.ts'));
+      const entry = Object.entries(APART).find(([file]) => resolve(file) === source)?.[1];
+      return entry === undefined ? undefined : { path: entry, external: true };
+    });
   },
 };
 
@@ -36,6 +52,10 @@ await Promise.all([
     ...shared,
     entryPoints: {
       cli: 'src/cli/cli.ts',
+      // What the bin's fast path runs: `orch start` and the daemon it launches, and their errors.
+      start: 'src/cli/commands/start.ts',
+      daemon: 'src/cli/commands/daemon.ts',
+      errors: 'src/errors.ts',
       // Loaded by path at run time, so each is an entry of its own beside the chunks that need it.
       'sampler.worker': 'src/metrics/sampler.worker.ts',
       'npx-bin': 'src/export/npx-bin.ts',
@@ -46,5 +66,5 @@ await Promise.all([
   // The bin's entry, one file without chunks: what the fast path answers (`orch status`, `--version`)
   // loads nothing else, as each file a command loads costs it about half a millisecond. It holds its
   // own copy of the few modules that path needs; every other command goes on to dist/cli.js.
-  build({ ...shared, entryPoints: { orch: 'src/cli/bin.ts' }, plugins: [cliApart] }),
+  build({ ...shared, entryPoints: { orch: 'src/cli/bin.ts' }, plugins: [splitApart] }),
 ]);

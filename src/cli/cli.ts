@@ -36,7 +36,7 @@ export function createCLI() {
     .example('orch start --config ./examples/demo.mcp.json')
     .example('orch start memory @dev')
     .action(async (positional: string[], flags: ServerFlags & DaemonFlags & JsonFlag) => {
-      const { startCommand } = await import('./commands/control.js');
+      const { startCommand } = await import('./commands/start.js');
       await startCommand(serverNames(positional, flags.server), flags);
     });
 

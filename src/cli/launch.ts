@@ -7,23 +7,26 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fchmodSync, openSync, readFileSync, statSync } from 'node:fs';
+import { readDaemonInfo, readToken } from '../daemon/daemon-file.js';
 import { lockOwner } from '../daemon/lock.js';
+import { decodeReady, mistakeError, type ReadySignal } from '../daemon/ready-signal.js';
 import { fsReason, OrchError } from '../errors.js';
 import { logsProblem, type OrchHome } from '../home.js';
-import { findDaemon, type DaemonClient } from './client.js';
+import { DaemonClient, findDaemon } from './client.js';
 
 const READY_TIMEOUT_MS = 20_000;
 const RECHECK_MS = 250;
-/** The fd a launched daemon writes `ready` to once clients can find it (see the daemon's last step). */
+/** The fd a launched daemon writes its ready line to once clients can find it (see the daemon's last step). */
 export const READY_FD = 3;
 
 /** What `orch daemon` exits with when another daemon holds the lock of its ORCH_HOME (EX_TEMPFAIL). */
 export const DAEMON_RUNNING_EXIT = 75;
 
+/** Left out, the daemon resolves them as `orch daemon` does, and a mistake in them comes back on its ready pipe. */
 export interface LaunchOptions {
-  configPath: string;
-  port: number | undefined;
-  host: string;
+  configPath?: string;
+  port?: number | string;
+  host?: string;
   initial: 'saved' | 'none';
 }
 
@@ -37,6 +40,8 @@ interface Attempt {
   child: ChildProcess;
   /** Settles when the daemon says it listens (or its pipe closes): no polling in the common case. */
   ready: Promise<void>;
+  /** What it said, once it said it. */
+  signal: ReadySignal | undefined;
   /** Set once it exited: its exit code, or -1 when a signal ended it. */
   exitCode: number | undefined;
   logStart: number;
@@ -49,6 +54,10 @@ export async function launchDaemon(home: OrchHome, options: LaunchOptions): Prom
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let attempt: Attempt | undefined;
   while (Date.now() < deadline) {
+    const mistake = attempt?.signal && mistakeError(attempt.signal);
+    if (mistake) throw mistake;
+    const own = attempt && ownDaemon(home, attempt);
+    if (own) return { client: own, launched: true };
     const client = await findDaemon(home);
     if (client) return { client, launched: client.info.pid === attempt?.child.pid };
     if (attempt && attempt.exitCode !== undefined && attempt.exitCode !== DAEMON_RUNNING_EXIT) {
@@ -81,10 +90,8 @@ function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Att
     ...process.execArgv,
     process.argv[1]!,
     'daemon',
-    '--config',
-    options.configPath,
-    '--host',
-    options.host,
+    ...(options.configPath === undefined ? [] : ['--config', options.configPath]),
+    ...(options.host === undefined ? [] : ['--host', options.host]),
     '--initial',
     options.initial,
     ...(options.port === undefined ? [] : ['--port', String(options.port)]),
@@ -97,21 +104,38 @@ function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Att
   });
   if (out !== undefined) closeSync(out);
   const signal = child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void };
+  let said = '';
   const ready = new Promise<void>((resolve) => {
     const done = () => {
       signal.destroy();
       resolve();
     };
-    signal.once('data', done);
+    signal.on('data', (chunk: Buffer) => {
+      said += chunk.toString('utf8');
+      if (!said.includes('\n')) return;
+      attempt.signal = decodeReady(said);
+      done();
+    });
     signal.once('end', done);
     signal.once('error', done);
   });
-  const attempt: Attempt = { child, ready, exitCode: undefined, logStart, logged: out !== undefined };
+  const attempt: Attempt = { child, ready, signal: undefined, exitCode: undefined, logStart, logged: out !== undefined };
   child.once('exit', (code) => {
     attempt.exitCode = code ?? -1;
   });
   child.unref();
   return attempt;
+}
+
+/**
+ * The daemon this attempt launched, once it said it is ready: it has written daemon.json by then, so
+ * no request is needed to know that it answers.
+ */
+function ownDaemon(home: OrchHome, attempt: Attempt): DaemonClient | undefined {
+  if (attempt.signal === undefined) return undefined;
+  const info = readDaemonInfo(home.daemonFile);
+  const token = readToken(home.tokenFile);
+  return info !== undefined && info.pid === attempt.child.pid && token ? new DaemonClient(info, token) : undefined;
 }
 
 /**

@@ -6,7 +6,6 @@
  * which file it runs. Start-up acquires resources in named steps, each pushing its cleanup on one
  * list that every way out (shutdown, a failed start, a second Ctrl-C, an internal error) unwinds.
  */
-import { closeSync, writeSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { ConsolaInstance } from 'consola';
@@ -33,8 +32,9 @@ import { createSettleWatch } from './settle-watch.js';
 import { removeDaemonInfo, readToken, writeDaemonInfo, type DaemonInfo } from './daemon-file.js';
 import { SessionIds } from '../gateway/session-ids.js';
 import { mcpPath } from '../gateway/types.js';
-import { GroupRegistry, reapOrphans } from './groups.js';
+import { GroupRegistry, readGroupRecords, reapOrphans } from './groups.js';
 import { acquireLock } from './lock.js';
+import { writeReady } from './ready-signal.js';
 import { createSelfHealth } from './self-health.js';
 import { createToken } from './token.js';
 import { WantedState } from './wanted.js';
@@ -48,6 +48,8 @@ export interface DaemonOptions {
   foreground: boolean;
   /** `saved`: the servers the user last wanted running; `none`: wait to be told. */
   initial: 'saved' | 'none';
+  /** The pipe of the `orch start` that launched this daemon (see ready-signal.ts). */
+  readyFd?: number;
   /** Development mode (also NODE_ENV=development): the dashboard's statechart page. */
   dev?: boolean;
   /** How a transition is written to the log (and the terminal, in the foreground); the CLI owns the format. */
@@ -62,22 +64,7 @@ const HINT_WAIT_MS = 5_000;
 /** How often gateway sessions are checked for idleness; `sessionIdleMs` is minutes, so a rough sweep is enough. */
 const SESSION_SWEEP_MS = 30_000;
 
-/** Tells the `orch start` that launched this daemon that clients can find it now: it waits on this pipe. */
-function signalReady(readyFd: string | undefined): void {
-  const fd = Number(readyFd);
-  if (readyFd === undefined || !Number.isInteger(fd)) return;
-  try {
-    writeSync(fd, 'ready\n');
-    closeSync(fd);
-  } catch {
-    // The CLI gave up waiting, or was never there: it finds the daemon through daemon.json all the same.
-  }
-}
-
 export async function runDaemon(options: DaemonOptions): Promise<void> {
-  // Taken out of the environment, so that no server inherits it.
-  const readyFd = process.env.ORCH_READY_FD;
-  delete process.env.ORCH_READY_FD;
   let config = await loadConfig(options.configPath);
   const home = ensureHome(resolveHome());
   const port = options.port ?? config.port;
@@ -132,7 +119,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
 
   // Step: end what a dead predecessor left running, before anything starts.
   const owner = ownerForHome(home.root);
-  const orphans = await reapOrphans(home.groupsFile, owner);
+  // Only a daemon that died leaves anything: its lock, and often its groups on record. Otherwise the
+  // search of every process's environment for escaped ones (~20 ms on a busy machine) finds nothing.
+  const predecessorDied = lock.tookOverStale || readGroupRecords(home.groupsFile).length > 0;
+  const orphans = predecessorDied ? await reapOrphans(home.groupsFile, owner) : { groups: [], escaped: [] };
   for (const orphan of orphans.groups) {
     logger.warn(`ended process group ${orphan.pgid} of ${orphan.server}, left running by a daemon that died`);
   }
@@ -329,7 +319,8 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   await step(() => mustWrite(home.daemonFile, () => writeDaemonInfo(home.daemonFile, daemonInfo!)));
   rememberConfig(home, config.path);
   watch();
-  signalReady(readyFd);
+  // The `orch start` that launched this daemon waits on this: clients can find it now.
+  writeReady(options.readyFd, {});
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info(`API on http://${urlHost}:${listening}`);
 

@@ -25,14 +25,18 @@ export interface DaemonLock {
    */
   held(): boolean;
   release(): void;
+  /** The lock was left by a daemon that died (a clean exit removes it): what it ran may still be running. */
+  readonly tookOverStale: boolean;
 }
 
 export function acquireLock(path: string, describeOwner: (pid: number) => string): DaemonLock {
   const mine = JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) } satisfies LockOwner);
+  let tookOverStale = false;
   // Each round either takes the lock, finds a live owner, or clears one stale lock; a few suffice.
   for (let attempt = 0; attempt < 5; attempt += 1) {
     if (tryCreate(path, mine)) {
       return {
+        tookOverStale,
         held: () => readText(path) === mine,
         release: () => {
           if (readText(path) === mine) removeFile(path);
@@ -46,6 +50,7 @@ export function acquireLock(path: string, describeOwner: (pid: number) => string
       throw new OrchError('DAEMON_RUNNING', describeOwner(owner), { pid: owner });
     }
     removeStale(path, text);
+    tookOverStale = true;
   }
   throw new OrchError('DAEMON_RUNNING', `could not take the lock ${path}: another daemon is starting`);
 }

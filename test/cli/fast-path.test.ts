@@ -19,7 +19,30 @@ describe('fastCommand', () => {
     expect(fastCommand(['-v'])).toEqual({ verb: 'version' });
   });
 
-  it.each([[[]], [['start']], [['status', '--server', 'a']], [['status', '--help']], [['status', '--no-json']], [['status', '--', 'a']], [['-v', 'status']], [['--json', 'status']]])(
+  it('takes start with names, --json and one --config', () => {
+    expect(fastCommand(['start'])).toEqual({ verb: 'start', names: [], json: false });
+    expect(fastCommand(['start', 'b', '--config', 'x.json', 'a', 'b', '--json'])).toEqual({ verb: 'start', names: ['b', 'a'], json: true, config: 'x.json' });
+  });
+
+  it('takes the daemon as `orch start` launches it', () => {
+    const args = ['daemon', '--config', 'c.json', '--host', '127.0.0.1', '--initial', 'none', '--port', '0'];
+    expect(fastCommand(args)).toEqual({ verb: 'daemon', flags: { config: 'c.json', host: '127.0.0.1', initial: 'none', port: '0' } });
+    expect(fastCommand(['daemon'])).toEqual({ verb: 'daemon', flags: {} });
+  });
+
+  it.each([
+    [[]],
+    [['start', '--server', 'a']],
+    [['start', '--config']],
+    [['start', '--config', 'a', '--config', 'b']],
+    [['start', '--port', '0']],
+    [['start', '--help']],
+    [['daemon', '--config']],
+    [['daemon', '--config', 'a', '--config', 'b']],
+    [['daemon', '--initial', 'none', '--foreground', 'x']],
+    [['daemon', '--start', 'a']],
+    [['daemon', '--help']],
+    [['status', '--server', 'a']], [['status', '--help']], [['status', '--no-json']], [['status', '--', 'a']], [['-v', 'status']], [['--json', 'status']]])(
     'leaves %j to the full CLI',
     (args) => {
       expect(fastCommand(args)).toBeUndefined();

@@ -45,9 +45,19 @@ describe('daemon lock', () => {
   it('takes over a stale lock whose owner is dead, or a pid reused by another process', () => {
     const path = join(dir, 'daemon.lock');
     writeFileSync(path, JSON.stringify({ pid: 2 ** 22 + 7, startTime: '1' }));
-    acquireLock(path, () => 'should not be refused').release();
+    const taken = acquireLock(path, () => 'should not be refused');
+    expect(taken.tookOverStale).toBe(true);
+    taken.release();
     writeFileSync(path, JSON.stringify({ pid: process.ppid, startTime: 'not-its-start-time' }));
     acquireLock(path, () => 'should not be refused').release();
+  });
+
+  it('says it took over from a daemon that died only when it did: a released lock leaves nothing to take over', () => {
+    const path = join(dir, 'daemon.lock');
+    const first = acquireLock(path, () => 'unused');
+    expect(first.tookOverStale).toBe(false);
+    first.release();
+    expect(acquireLock(path, () => 'unused').tookOverStale).toBe(false);
   });
 });
 

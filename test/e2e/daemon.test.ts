@@ -97,6 +97,25 @@ describe('orch daemon and CLI', () => {
     }
   });
 
+  it('start NAME with no daemon: the daemon it launches starts that server alone; an unknown name fails alike and leaves the daemon up', async () => {
+    const { config, orch, status, daemon } = setup();
+    const unknown = await orch('start', 'gamma', '--config', config);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/^orch daemon started \(pid \d+\)/);
+    expect(unknown.stderr.trim()).toBe('orch: unknown server gamma (known: alpha, beta)');
+    const { pid } = daemon();
+    expect((await status()).servers.map((s) => s.state)).toEqual(['stopped', 'stopped']);
+
+    expect((await orch('shutdown')).code).toBe(0);
+    await eventually(() => !isAlive(pid), 5_000, 'the first daemon gone');
+    const started = await orch('start', 'beta', '--config', config, '--json');
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toMatch(/^orch daemon started/);
+    const answer = JSON.parse(started.stdout) as { acted: string[]; notes: string[]; servers: { name: string; state: string }[] };
+    expect(answer).toMatchObject({ acted: ['beta'], notes: [], servers: [{ name: 'beta', state: 'running' }] });
+    expect((await status()).servers.map((s) => [s.name, s.state])).toEqual([['alpha', 'stopped'], ['beta', 'running']]);
+  });
+
   it('logs -f shows a line the server writes to stderr after it started following', async () => {
     const { config, orch, env } = setup();
     expect((await orch('start', 'alpha', '--config', config)).code).toBe(0);
@@ -157,6 +176,22 @@ describe('orch daemon and CLI', () => {
   it('a usage mistake exits 2', async () => {
     const { orch } = setup();
     expect((await orch('status', '--bogus')).code).toBe(2);
-    expect((await orch('start', '--port', 'abc')).code).toBe(2);
+    const port = await orch('start', '--port', 'abc');
+    expect(port.code).toBe(2);
+    expect(port.stderr).toBe('orch: --port: expected a port number from 0 to 65535, got "abc"\n');
+  });
+
+  it('start with a bad config: the daemon it launched says why, one line in the terminal, exit 1', async () => {
+    const { sandbox, orch } = setup();
+    const config = sandbox.writeConfig({ mcpServers: { broken: { args: 'not-a-list' } } }, 'bad.json');
+    for (const names of [[], ['broken']]) {
+      const result = await orch('start', ...names, '--config', config);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^orch: .*bad\.json.*mcpServers\.broken/);
+    }
+    expect((await orch('status')).code).toBe(1);
   });
 });
