@@ -108,7 +108,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     failed: (path, error) => logger.warn(`cannot write ${path}: ${error}; supervision goes on, and orch retries`),
     recovered: (path, afterMs) => logger.info(`${path} is written again (after ${formatDuration(afterMs)})`),
   });
-  const { logger, close: closeLogger } = createOrchLogger({
+  const { logger, close: closeLogger } = await createOrchLogger({
     file: home.orchestratorLog,
     terminal: options.foreground,
     problems,

