@@ -2,27 +2,15 @@
  * The bundle's chunks the daemon loads at boot hold zod's mini build and no classic zod (#16: classic
  * cost the daemon 12 MB and 58 ms). Easy to undo unseen: chunks are shared, so one `import { z } from
  * 'zod'`, even in a CLI verb, puts its 370 KB of locales into a chunk the daemon loads.
- * Built in memory like scripts/build.mjs's split build, from the CLI alone: its lazy imports reach every
- * verb, the daemon and the gateway's SDK, which is all that shares chunks with the daemon.
+ * Built in memory from scripts/build-options.mjs, the very builds `npm run build` writes: the daemon
+ * runs the bin's single file, then the split build's `daemon` entry and the chunks it imports.
  */
 import { build, type Metafile } from 'esbuild';
 import { expect, test } from 'vitest';
+import { BUILDS } from '../../scripts/build-options.mjs';
 
-async function bundle(): Promise<Metafile> {
-  const { metafile } = await build({
-    entryPoints: ['src/cli/cli.ts'],
-    outdir: 'dist',
-    write: false,
-    metafile: true,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    mainFields: ['module', 'main'],
-    external: ['piscina', 'open'],
-    logLevel: 'silent',
-  });
+async function bundle(options: (typeof BUILDS)[number]): Promise<Metafile> {
+  const { metafile } = await build({ ...options, write: false, metafile: true, logLevel: 'silent' });
   return metafile;
 }
 
@@ -42,9 +30,10 @@ function loadedWith(metafile: Metafile, source: string): Set<string> {
 }
 
 test('the daemon boots on zod mini: no classic zod, no locale but English', { timeout: 60_000 }, async () => {
-  const metafile = await bundle();
-  const chunks = new Set([...loadedWith(metafile, 'src/cli/cli.ts'), ...loadedWith(metafile, 'src/cli/commands/daemon.ts')]);
-  const zod = [...chunks].flatMap((out) => Object.keys(metafile.outputs[out]!.inputs)).filter((input) => input.includes('node_modules/zod/'));
+  const [split, bin] = await Promise.all(BUILDS.map(bundle));
+  const inputs = (metafile: Metafile, outputs: Iterable<string>) => [...outputs].flatMap((out) => Object.keys(metafile.outputs[out]!.inputs));
+  const loaded = [...inputs(split!, loadedWith(split!, 'src/cli/commands/daemon.ts')), ...inputs(bin!, Object.keys(bin!.outputs))];
+  const zod = loaded.filter((input) => input.includes('node_modules/zod/'));
 
   expect(zod.filter((input) => input.includes('/v4/classic/') || (input.includes('/locales/') && !input.endsWith('/en.js')))).toEqual([]);
   expect(zod.filter((input) => input.includes('/v4/mini/'))).not.toEqual([]);
