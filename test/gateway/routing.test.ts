@@ -39,7 +39,10 @@ async function boot(policy: PolicyOverride = {}, env: Record<string, string> = {
   return { orch, served, url: served.url('tell') };
 }
 
-/** What the backend heard, in order: `heard METHOD JSON` lines of its log. */
+/**
+ * What the backend heard, in order: `heard METHOD JSON` lines of its log. A chatty server's stderr is
+ * read a tick at a time: wait for a line, and a line before it has been read too.
+ */
 function heard(method: string): Record<string, unknown>[] {
   return orch!.logs
     .tail('tell', 10_000)
@@ -60,6 +63,7 @@ describe('the gateway between clients and one shared backend', () => {
     const result = await client.callTool({ name: 'slow', arguments: { ms: 300 } }, { onprogress: (p) => progress.push(p.progress) });
     expect(text(result)).toBe('slept 300');
     expect(progress.length).toBeGreaterThan(2);
+    await eventually(() => heard('tools/call').length > 0);
     const call = heard('tools/call').at(-1)!;
     expect(String(call.id)).toMatch(/^orch-\d+$/);
     expect(String((call._meta as { progressToken: unknown }).progressToken)).toMatch(/^orch-p\d+$/);
@@ -114,13 +118,16 @@ describe('the gateway between clients and one shared backend', () => {
     b.client.setNotificationHandler('notifications/resources/updated', () => void (updates.b += 1));
     await a.client.subscribeResource({ uri: 'test://one' });
     await b.client.subscribeResource({ uri: 'test://one' });
-    expect(heard('resources/subscribe')).toHaveLength(1);
     await a.client.callTool({ name: 'notify', arguments: { uri: 'test://one' } });
     await eventually(() => updates.a === 1 && updates.b === 1);
+    // The call came after both subscribes: once it is heard, so is any subscribe.
+    await eventually(() => heard('tools/call').length === 1);
+    expect(heard('resources/subscribe')).toHaveLength(1);
     await a.client.callTool({ name: 'notify', arguments: { uri: 'test://other' } });
     await a.client.unsubscribeResource({ uri: 'test://one' });
-    expect(heard('resources/unsubscribe')).toHaveLength(0);
     await b.client.unsubscribeResource({ uri: 'test://one' });
+    // Had a's been passed on, it would have been heard before b's.
+    await eventually(() => heard('resources/unsubscribe').length > 0);
     expect(heard('resources/unsubscribe')).toHaveLength(1);
     expect(updates).toEqual({ a: 1, b: 1 });
     await a.client.close();
@@ -136,6 +143,7 @@ describe('the gateway between clients and one shared backend', () => {
     chatty.client.setNotificationHandler('notifications/message', (n) => void got.chatty.push(String(n.params.data)));
     await quiet.client.setLoggingLevel('error');
     await chatty.client.setLoggingLevel('debug');
+    await eventually(() => heard('logging/setLevel').length >= 2);
     expect(heard('logging/setLevel').map((params) => params.level)).toEqual(['error', 'debug']);
     await quiet.client.callTool({ name: 'log', arguments: { level: 'info', text: 'for the chatty one' } });
     await quiet.client.callTool({ name: 'log', arguments: { level: 'error', text: 'for both' } });
