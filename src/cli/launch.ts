@@ -13,6 +13,7 @@ import { decodeReady, mistakeError, type ReadySignal } from '../daemon/ready-sig
 import { fsReason, OrchError } from '../errors.js';
 import { logsProblem, type OrchHome } from '../home.js';
 import { DaemonClient, findDaemon } from './client.js';
+import { daemonOnlyVariables } from './daemon-env.js';
 
 const READY_TIMEOUT_MS = 20_000;
 const RECHECK_MS = 250;
@@ -78,8 +79,11 @@ export async function launchDaemon(home: OrchHome, options: LaunchOptions): Prom
  * V8 grows its young generation to 16 MB semi-spaces under a flood of short-lived strings (a server's
  * log lines) and keeps them; capped at 4 MB, a 1 GB stderr flood leaves the daemon ~15 MB larger
  * instead of ~45–65 MB, for a little more scavenging while the flood lasts.
+ * Compacting on every full GC: otherwise an idle daemon's old space is left in part-empty pages that
+ * V8 keeps (with 100 servers, ~30 MB of heap pages instead of ~22 MB), and its CPU stays within the
+ * noise of our runs. `--optimize-for-size` saves as much and costs ~15 % more CPU.
  */
-export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=4', '--compact-on-every-full-gc'];
 
 function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Attempt {
   const logStart = fileSize(home.orchestratorLog);
@@ -100,7 +104,7 @@ function spawnDaemon(home: OrchHome, options: LaunchOptions, warn: boolean): Att
   const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', stdio, stdio, 'pipe'],
-    env: { ...process.env, ORCH_READY_FD: String(READY_FD) },
+    env: { ...process.env, ...daemonOnlyVariables(process.env), ORCH_READY_FD: String(READY_FD) },
   });
   if (out !== undefined) closeSync(out);
   const signal = child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveHome } from '../../src/home.js';
+import { DAEMON_NODE_FLAGS } from '../../src/cli/launch.js';
 import { loaderFlags, startupSpec } from '../../src/cli/startup/spec.js';
 import { renderLaunchdPlist, renderSystemdUnit, systemdWord, type StartupSpec } from '../../src/cli/startup/units.js';
 
@@ -120,7 +121,7 @@ describe('startupSpec', () => {
     const built = startupSpec(home, 'mcp.json', '/home/ann', { PATH: '/usr/bin' }, runtime);
     expect(built.command).toEqual([
       '/usr/bin/node',
-      '--max-semi-space-size=4',
+      ...DAEMON_NODE_FLAGS,
       '--import',
       expect.stringMatching(/^file:\/\/\/.*\/node_modules\/tsx\//),
       '/work/orch/src/cli/bin.ts',
@@ -128,7 +129,7 @@ describe('startupSpec', () => {
       '--config',
       '/work/orch/mcp.json',
     ]);
-    expect(built.environment).toEqual({ ORCH_HOME: '/srv/orch', PATH: '/usr/bin' });
+    expect(built.environment).toEqual({ ORCH_HOME: '/srv/orch', PATH: '/usr/bin', MALLOC_ARENA_MAX: '1', ORCH_DAEMON_ENV: 'MALLOC_ARENA_MAX' });
     expect(built.logFile).toBe('/srv/orch/orchestrator.log');
   });
 

@@ -3,6 +3,7 @@ import { isOrchError, OrchError } from '../../errors.js';
 import { runDaemon } from '../../daemon/daemon.js';
 import { takeReadyFd, writeReady } from '../../daemon/ready-signal.js';
 import { resolveHome } from '../../home.js';
+import { dropDaemonEnvironment } from '../daemon-env.js';
 import { DAEMON_RUNNING_EXIT } from '../launch.js';
 import { logTransition } from '../transition-line.js';
 import { configPath, listenHost, resolvePort, type DaemonFlags } from '../options.js';
@@ -13,6 +14,7 @@ export interface DaemonCommandFlags extends DaemonFlags {
 
 export async function daemonCommand(flags: DaemonCommandFlags): Promise<void> {
   const readyFd = takeReadyFd();
+  dropDaemonEnvironment();
   const initial = flags.initial ?? 'saved';
   if (initial !== 'saved' && initial !== 'none') throw new OrchError('USAGE', `--initial: expected saved or none, got "${initial}"`);
   try {

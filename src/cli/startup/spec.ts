@@ -7,6 +7,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { OrchHome } from '../../home.js';
+import { daemonOnlyVariables } from '../daemon-env.js';
 import { DAEMON_NODE_FLAGS } from '../launch.js';
 import type { StartupSpec } from './units.js';
 
@@ -33,7 +34,7 @@ export function startupSpec(home: OrchHome, configPath: string, homeDir: string,
       '--config',
       resolve(runtime.cwd, configPath),
     ],
-    environment: { ORCH_HOME: home.root, ...(env.PATH ? { PATH: env.PATH } : {}) },
+    environment: { ORCH_HOME: home.root, ...(env.PATH ? { PATH: env.PATH } : {}), ...daemonOnlyVariables({}) },
     workingDirectory: homeDir,
     logFile: home.orchestratorLog,
   };
