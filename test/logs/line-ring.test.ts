@@ -21,6 +21,11 @@ describe('LineRing', () => {
     expect(ring.toArray()).toEqual([]);
     ring.push(7, 'stdout', 'noise');
     expect(ring.toArray()).toEqual([{ time: 7, server: 'fs', stream: 'stdout', text: 'noise' }]);
+    ring.push(8, 'stderr', 'a');
+    ring.push(9, 'stderr', 'b');
+    ring.push(10, 'stderr', 'c');
+    ring.push(11, 'stderr', 'd');
+    expect(ring.toArray().map((line) => line.text)).toEqual(['a', 'b', 'c', 'd']);
     expect(() => new LineRing('fs', 0)).toThrow(RangeError);
     expect(() => new LineRing('fs', 1.5)).toThrow(RangeError);
   });
