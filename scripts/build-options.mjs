@@ -22,15 +22,14 @@ const shared = {
 
 /**
  * The bin's imports of what the split build holds stay imports of its entries, not second copies:
- * bin.ts's `import('./cli.js')`, fast-path.ts's of the commands it runs without cac, and every
- * import of errors.ts, so that an OrchError thrown by those commands is one the bin's copy of
- * `reportFailure` knows (`instanceof` tells two copies of a class apart).
+ * bin.ts's `import('./cli.js')` and fast-path.ts's of the commands it runs without cac. Small
+ * modules (errors.ts) are copied into the bin, so `orch status` loads one file; `isOrchError` knows
+ * an OrchError from either copy.
  */
 const APART = {
   'src/cli/cli.ts': './cli.js',
   'src/cli/commands/start.ts': './start.js',
   'src/cli/commands/daemon.ts': './daemon.js',
-  'src/errors.ts': './errors.js',
 };
 const splitApart = {
   name: 'split-apart',
@@ -48,10 +47,9 @@ export const BUILDS = [
     ...shared,
     entryPoints: {
       cli: 'src/cli/cli.ts',
-      // What the bin's fast path runs: `orch start` and the daemon it launches, and their errors.
+      // What the bin's fast path runs: `orch start` and the daemon it launches.
       start: 'src/cli/commands/start.ts',
       daemon: 'src/cli/commands/daemon.ts',
-      errors: 'src/errors.ts',
       // Loaded by path at run time, so each is an entry of its own beside the chunks that need it.
       'sampler.worker': 'src/metrics/sampler.worker.ts',
       'npx-bin': 'src/export/npx-bin.ts',

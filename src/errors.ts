@@ -20,8 +20,15 @@ export type OrchErrorCode =
   | 'BACKUP_FAILED'
   | 'EXPORT_FAILED';
 
+/**
+ * Marks an OrchError across copies of this module: the bin holds one of its own beside the split
+ * build's (see scripts/build-options.mjs), and `instanceof` would tell the two classes apart.
+ */
+const ORCH_ERROR = Symbol.for('orch.OrchError');
+
 export class OrchError extends Error {
   override readonly name = 'OrchError';
+  readonly [ORCH_ERROR] = true;
 
   constructor(
     readonly code: OrchErrorCode,
@@ -37,7 +44,7 @@ export class OrchError extends Error {
 }
 
 export function isOrchError(error: unknown): error is OrchError {
-  return error instanceof OrchError;
+  return typeof error === 'object' && error !== null && (error as { [ORCH_ERROR]?: unknown })[ORCH_ERROR] === true;
 }
 
 export function errorMessage(error: unknown): string {

@@ -11,7 +11,7 @@ import { serve } from '@hono/node-server';
 import type { ConsolaInstance } from 'consola';
 import { loadConfig, type OrchConfig } from '../config/load.js';
 import { displayPath } from '../display-path.js';
-import { errorMessage, fsReason, OrchError } from '../errors.js';
+import { errorMessage, fsReason, isOrchError, OrchError } from '../errors.js';
 import { ensureHome, resolveHome } from '../home.js';
 import { createApp } from '../http/app.js';
 import { Sessions } from '../http/auth.js';
@@ -367,7 +367,7 @@ function mustWrite<T>(path: string, write: () => T): T {
   try {
     return write();
   } catch (error) {
-    if (error instanceof OrchError) throw error;
+    if (isOrchError(error)) throw error;
     throw new OrchError('DAEMON_FAILED', `cannot write ${path}: ${fsReason(error)}`);
   }
 }
