@@ -50,6 +50,7 @@ export class LogFile {
   private flushing = false;
   private unconfirmed = false;
   private retryAt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   private lastError = '';
   private dropped = 0;
   private dropReason = '';
@@ -82,6 +83,7 @@ export class LogFile {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
     this.flush();
     const file = this.file;
     this.file = undefined;
@@ -191,6 +193,24 @@ export class LogFile {
     this.batchLines = 0;
     this.batchNotice = undefined;
     this.options.problems?.failed(this.path, error);
+    this.retryLater();
+  }
+
+  /**
+   * Tries the disk again after `retryMs` with the count of what was lost, so that the file says it, and
+   * stops being listed as unwritable, once the disk takes data again: a server that has nothing more
+   * to say would otherwise leave both as they were until its next line.
+   */
+  private retryLater(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed || this.file || this.dropped === 0) return;
+      if (!this.open()) return this.retryLater();
+      this.takeNotice();
+      this.writeBatch();
+    }, this.retryMs);
+    this.retryTimer.unref();
   }
 }
 

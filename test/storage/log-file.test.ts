@@ -60,6 +60,20 @@ describe('LogFile', () => {
     expect(problems.list()).toEqual([]);
   });
 
+  it('says what it lost once the disk takes data again, though nothing more is written', async () => {
+    const blocker = join(dir, 'home');
+    writeFileSync(blocker, '');
+    const path = join(blocker, 'logs', 'a.log');
+    const problems = new StorageProblems({ failed: () => {}, recovered: () => {} });
+    const file = new LogFile(path, { notice, problems, retryMs: 30 });
+    for (let i = 0; i < 3; i++) file.write(`line ${i}\n`);
+    expect(problems.list().map((problem) => problem.path)).toEqual([path]);
+    rmSync(blocker);
+    await eventually(() => problems.list().length === 0, 2_000, 'the file written again');
+    await file.close();
+    expect(readFileSync(path, 'utf8')).toBe('-- 3 dropped: cannot write the log: ENOTDIR\n');
+  });
+
   it('given a tick, lines wait for it, but a batch of a pipe read goes to the disk at the end of its turn', async () => {
     const path = join(dir, 'a.log');
     const read = () => (existsSync(path) ? readFileSync(path, 'utf8') : '');
