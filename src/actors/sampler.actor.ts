@@ -73,6 +73,8 @@ export function createSamplerActor(deps: SamplerDeps) {
       }
     };
     const reportEscapees = (name: string, pids: number[]) => {
+      // The usual tick: nothing has escaped, and nothing is allocated to say so.
+      if (pids.length === 0) return void escaped.delete(name);
       const known = escaped.get(name) ?? new Set<number>();
       for (const pid of pids) if (!known.has(pid)) deps.onEscaped?.(name, pid);
       // Only the live ones are remembered, so the set cannot grow past the tree.
